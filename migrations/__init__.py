@@ -1,0 +1,1 @@
+"""Alembic migrations that pin the contracted raw columns, and their enforcement."""

@@ -1,0 +1,78 @@
+"""`python -m sandbox`: serve the offline API stand-ins until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from datetime import date
+from pathlib import Path
+
+from .server import Sandbox
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8765, help="port (0 picks a free one; default 8765)"
+    )
+    parser.add_argument("--seed", type=int, default=7, help="seed of the sample data (default 7)")
+    parser.add_argument(
+        "--anchor-date",
+        type=date.fromisoformat,
+        default=None,
+        help="last day of the sample data, YYYY-MM-DD (default today, UTC)",
+    )
+    parser.add_argument(
+        "--fault-rate", type=float, default=0.0, help="share of requests that fail (0-1)"
+    )
+    parser.add_argument(
+        "--fault-kinds", default="429,5xx,drop", help="comma list of 429, 5xx, drop"
+    )
+    parser.add_argument(
+        "--rate-limits", action="store_true", help="enforce each API's documented rate limit"
+    )
+    parser.add_argument(
+        "--request-log", type=Path, default=None, help="append every request as JSON lines here"
+    )
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        default=None,
+        help="write the pipeline settings for this sandbox as KEY=VALUE lines here",
+    )
+    args = parser.parse_args(argv)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        parser.error("the sandbox serves loopback only (--host 127.0.0.1)")
+
+    sandbox = Sandbox(
+        args.host, args.port, seed=args.seed, anchor=args.anchor_date, log_path=args.request_log
+    )
+    if args.fault_rate:
+        sandbox.inject_faults(args.fault_rate, tuple(args.fault_kinds.split(",")))
+    if args.rate_limits:
+        sandbox.enforce_rate_limits(True)
+
+    settings = sandbox.client_settings()
+    if args.env_file:
+        args.env_file.write_text(
+            "".join(f"{k}={v}\n" for k, v in settings.items()), encoding="utf-8"
+        )
+    print(json.dumps({"base_url": sandbox.base_url, "settings": settings}, indent=2), flush=True)
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        sandbox.serve_forever()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        sandbox._httpd.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,229 @@
+"""The sandbox HTTP server: routes prefixes to APIs, injects faults, logs requests."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .api import Api
+from .clock import Clock
+from .faults import FaultInjector, FaultPlan
+from .requestlog import LoggedRequest, RequestLog
+from .wire import Request, Response
+
+CONTROL_PREFIX = "/_sandbox"
+
+
+def build_apis(clock: Clock, seed: int, anchor: date) -> list[Api]:
+    """The APIs the sandbox serves, each with its deterministic sample data."""
+    from .google_people import GoogleOAuthApi, GooglePeopleApi
+    from .hubspot import HubSpotApi
+    from .notion import NotionApi
+
+    return [
+        NotionApi(clock, seed=seed, anchor=anchor),
+        HubSpotApi(clock, seed=seed, anchor=anchor),
+        GooglePeopleApi(clock, seed=seed, anchor=anchor),
+        GoogleOAuthApi(clock),
+    ]
+
+
+class Sandbox:
+    """All sandbox APIs on one loopback port.
+
+    >>> with Sandbox() as sandbox:
+    ...     sandbox.url("notion")  # 'http://127.0.0.1:<port>/notion'
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        seed: int = 7,
+        anchor: date | None = None,
+        log_path: Path | None = None,
+    ) -> None:
+        self.clock = Clock()
+        self.anchor = anchor or self.clock.now().date()
+        self.seed = seed
+        self.faults = FaultInjector()
+        self.log = RequestLog(log_path)
+        self.apis: dict[str, Api] = {
+            api.name: api for api in build_apis(self.clock, seed, self.anchor)
+        }
+        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, api: str) -> str:
+        return self.base_url + self.apis[api].prefix
+
+    def start(self) -> Sandbox:
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name="sandbox", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._httpd.serve_forever()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- switches -------------------------------------------------------------------
+    def inject_faults(
+        self,
+        rate: float,
+        kinds: tuple[str, ...] = ("429", "5xx", "drop"),
+        apis: set[str] | None = None,
+        retry_after: int = 0,
+        seed: int = 0,
+    ) -> None:
+        self.faults.configure(
+            FaultPlan(rate, tuple(kinds), frozenset(apis) if apis else None, retry_after, seed)
+        )
+
+    def enforce_rate_limits(self, enabled: bool = True, apis: set[str] | None = None) -> None:
+        for name, api in self.apis.items():
+            if apis is None or name in apis:
+                api.rate_limits_enabled = enabled
+
+    # -- dispatch -------------------------------------------------------------------
+    def api_for(self, path: str) -> tuple[Api | None, str]:
+        for api in self.apis.values():
+            if path == api.prefix or path.startswith(api.prefix + "/"):
+                return api, path[len(api.prefix) :] or "/"
+        return None, path
+
+    def client_settings(self) -> dict[str, str]:
+        """Environment variables that point the pipelines at this sandbox."""
+        settings: dict[str, str] = {}
+        for api in self.apis.values():
+            settings.update(api.client_settings(self.base_url))
+        return settings
+
+    def control(self, request: Request) -> Response:
+        """Out-of-process switches: the request log and fault injection over HTTP."""
+        if request.method == "GET" and request.path == "/requests":
+            return Response(200, [asdict(e) for e in self.log.entries(request.arg("api"))])
+        if request.method == "DELETE" and request.path == "/requests":
+            self.log.clear()
+            return Response(204)
+        if request.method == "PUT" and request.path == "/faults":
+            body = request.json()
+            self.inject_faults(
+                float(body.get("rate", 0)),
+                tuple(body.get("kinds", ("429", "5xx", "drop"))),
+                set(body["apis"]) if body.get("apis") else None,
+                int(body.get("retry_after", 0)),
+                int(body.get("seed", 0)),
+            )
+            return Response(200, asdict(self.faults.plan) | {"apis": body.get("apis")})
+        if request.method == "PUT" and request.path == "/rate-limits":
+            body = request.json()
+            self.enforce_rate_limits(
+                bool(body.get("enabled", True)), set(body["apis"]) if body.get("apis") else None
+            )
+            return Response(204)
+        return Response(404, {"message": f"unknown control {request.method} {request.path}"})
+
+
+def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "sandbox/1"
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            return  # the RequestLog is the record; keep stderr quiet
+
+        def _dispatch(self) -> None:
+            split = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            path = split.path
+            if path.startswith(CONTROL_PREFIX + "/"):
+                request = Request(
+                    self.command,
+                    path[len(CONTROL_PREFIX) :],
+                    Request.parse_query(split.query),
+                    headers,
+                    body,
+                )
+                self._send(sandbox.control(request))
+                return
+            api, sub_path = sandbox.api_for(path)
+            if api is None:
+                self._send(Response(404, {"message": f"no sandbox API under {path}"}))
+                return
+            request = Request(
+                self.command, sub_path, Request.parse_query(split.query), headers, body
+            )
+            fault = sandbox.faults.draw(api.name)
+            response = self._respond(api, request, fault)
+            sandbox.log.add(
+                LoggedRequest(
+                    api.name,
+                    self.command,
+                    sub_path,
+                    split.query,
+                    response.status if response else 0,
+                    fault,
+                    sandbox.clock.now().timestamp(),
+                )
+            )
+            if response is None:  # a dropped connection: no status line at all
+                self.close_connection = True
+                return
+            self._send(response)
+
+        def _respond(self, api: Api, request: Request, fault: str | None) -> Response | None:
+            if fault == "drop":
+                return None
+            if fault == "429":
+                return api.rate_limited(sandbox.faults.plan.retry_after)
+            if fault is not None:  # "500", "502" or "503"
+                return api.server_error(int(fault))
+            if api.rate_limits_enabled:
+                for limit in api.rate_limit_for(request):
+                    wait = limit.admit()
+                    if wait > 0:
+                        return api.rate_limited(max(1, int(wait + 0.999)))
+            return api.handle(request)
+
+        def _send(self, response: Response) -> None:
+            payload, content_type = response.encode()
+            self.send_response(response.status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in response.headers.items():
+                if name.lower() != "content-type":
+                    self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(payload)
+
+        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _dispatch
+
+    return Handler
