@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import signal
 import sys
 from datetime import date
@@ -59,9 +60,8 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = sandbox.client_settings()
     if args.env_file:
-        args.env_file.write_text(
-            "".join(f"{k}={v}\n" for k, v in settings.items()), encoding="utf-8"
-        )
+        lines = "".join(f"{key}={shlex.quote(value)}\n" for key, value in settings.items())
+        args.env_file.write_text(lines, encoding="utf-8")
     print(json.dumps({"base_url": sandbox.base_url, "settings": settings}, indent=2), flush=True)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -71,7 +71,10 @@ class Sandbox:
 
     def start(self) -> Sandbox:
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="sandbox", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},  # stop() waits up to one poll interval
+            name="sandbox",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -152,6 +155,7 @@ class Sandbox:
 def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # small JSON replies otherwise wait on delayed ACKs
         server_version = "sandbox/1"
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002

@@ -22,9 +22,13 @@ def _get(url: str) -> tuple[int, bytes]:
 
 def test_unknown_prefix_is_404_and_logged_per_api(sandbox: Sandbox) -> None:
     assert _get(sandbox.base_url + "/nowhere")[0] == 404
-    assert _get(sandbox.url("notion") + "/v1/unknown-route")[0] == 404
-    entries = sandbox.log.entries("notion")
-    assert [(e.method, e.path, e.status) for e in entries] == [("GET", "/v1/unknown-route", 404)]
+    status, _ = _get(sandbox.url("hubspot") + "/crm/v3/no-such-route")
+    assert status == 404
+    entries = sandbox.log.entries("hubspot")
+    assert [(e.method, e.path, e.status) for e in entries] == [
+        ("GET", "/crm/v3/no-such-route", 404)
+    ]
+    assert sandbox.log.entries("notion") == []
 
 
 def test_every_request_faults_at_rate_one(sandbox: Sandbox) -> None:

@@ -26,6 +26,7 @@ class PipelineEnv:
             "DESTINATION__DUCKDB__CREDENTIALS": str(self.duckdb_path),
             "RUNTIME__DLTHUB_TELEMETRY": "false",
             "DO_NOT_TRACK": "1",
+            "PROVIDERS__ENABLE_AIRFLOW_SECRETS": "false",
             **self.sandbox.client_settings(),
         }
 

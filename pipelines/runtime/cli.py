@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -17,7 +18,6 @@ from dataclasses import dataclass, field
 import dlt
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
 from dlt.extract.source import DltSource
-from dlt.pipeline.exceptions import PipelineStepFailed
 from dlt.pipeline.pipeline import Pipeline
 
 from . import destination as destinations
@@ -85,40 +85,77 @@ def run(spec: PipelineSpec, pipeline: Pipeline, *, full_refresh: bool = False):
 
     source = spec.build_source()
     contract.prepare(pipeline)
-    pipeline.extract(source, refresh="drop_data" if full_refresh else None)
-    pipeline.normalize()
-    contract.check(pipeline)
+    pipeline.sync_destination()  # a fresh worker restores state (cursors) from the warehouse
+    with contract.rollback_on_error(pipeline):  # a stop here leaves no package, no new state
+        pipeline.extract(source, refresh="drop_data" if full_refresh else None)
+        pipeline.normalize()
+        contract.check(pipeline)
     info = pipeline.load()
     info.raise_on_failed_jobs()
     return info
 
 
+def _causes(error: BaseException):
+    while error is not None:
+        yield error
+        error = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+
+
+def _is_dlt_wrapper(error: BaseException) -> bool:
+    return type(error).__module__.startswith("dlt.") and error.__cause__ is not None
+
+
 def report_error(error: BaseException) -> int:
-    """Print a redacted, actionable message; return the exit code."""
-    cause = error
-    while isinstance(cause, PipelineStepFailed) and cause.__cause__ is not None:
-        cause = cause.__cause__
-    if isinstance(cause, ConfigFieldMissingException):
-        message, code = describe_missing(cause), EXIT_SETTINGS
-    elif isinstance(cause, SettingError):
-        message, code = str(cause), EXIT_SETTINGS
+    """Print a redacted, actionable message; return the exit code.
+
+    dlt wraps what a source raises (PipelineStepFailed, ResourceExtractionError...);
+    the message shown is the settings problem anywhere in the chain, else the first
+    error that is not one of dlt's wrappers.
+    """
+    causes = list(_causes(error))
+    setting = next(
+        (c for c in causes if isinstance(c, SettingError | ConfigFieldMissingException)), None
+    )
+    if isinstance(setting, ConfigFieldMissingException):
+        message, code = describe_missing(setting), EXIT_SETTINGS
+    elif setting is not None:
+        message, code = str(setting), EXIT_SETTINGS
     else:
-        message, code = f"{type(cause).__name__}: {cause}", EXIT_FAILED
+        root = next((c for c in causes if not _is_dlt_wrapper(c)), causes[-1])
+        message, code = f"{type(root).__name__}: {root}", EXIT_FAILED
+        resource = next((c.pipe_name for c in causes if getattr(c, "pipe_name", None)), None)
+        if resource and root is not causes[0]:
+            message = f"resource `{resource}`: {message}"
     print(f"error: {redactor.redact(message)}", file=sys.stderr)
     return code
 
 
-def main(spec: PipelineSpec, argv: Sequence[str] | None = None) -> int:
-    args = parse_args(spec, argv)
+def configure_logging() -> None:
+    """Log warnings to stderr, through the redactor.
+
+    Called after dlt resolved its first setting: that may import Airflow, whose logging
+    setup replaces the root handlers (pointing them at a buffer outside Airflow).
+    """
     logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
     )
     redactor.install()
+
+
+def main(spec: PipelineSpec, argv: Sequence[str] | None = None) -> int:
+    args = parse_args(spec, argv)
+    # Outside Airflow, skip dlt's Airflow Variables provider (it would import Airflow).
+    os.environ.setdefault("PROVIDERS__ENABLE_AIRFLOW_SECRETS", "false")
+    configure_logging()
     register_secrets(spec.secret_keys)
     started = time.monotonic()
     try:
         name = destinations.destination_name(args.destination)
         pipeline = create_pipeline(spec, name, args.progress)
+        configure_logging()
         info = run(spec, pipeline, full_refresh=args.full_refresh)
     except Exception as error:  # every failure ends here: redacted message, non-zero exit
         logging.getLogger(spec.name).debug("run failed", exc_info=True)

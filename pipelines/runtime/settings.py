@@ -37,8 +37,13 @@ def _canonical_key(traces: list) -> str | None:
         return None
     longest = max(env_traces, key=lambda t: len(t.sections))
     section = longest.sections[1] if len(longest.sections) > 1 else None
-    candidates = [t for t in env_traces if len(t.sections) > 1 and t.sections[1] == section
-                  and t.key.startswith(t.sections[0].upper())]
+    candidates = [
+        t
+        for t in env_traces
+        if len(t.sections) > 1
+        and t.sections[1] == section
+        and t.key.startswith(t.sections[0].upper())
+    ]
     best = min(candidates or env_traces, key=lambda t: len(t.sections))
     return ".".join([*best.sections, best.key.rsplit("__", 1)[-1].lower()])
 

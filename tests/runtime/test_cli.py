@@ -31,8 +31,12 @@ def failing_source(api_key: str = dlt.secrets.value):
     raise RuntimeError(f"upstream said: bad credentials {api_key!r}")
 
 
-SPEC = PipelineSpec(name="toy_pipeline", dataset="raw_toy", build_source=toy_source,
-                    secret_keys=("sources.toy.api_key",))
+SPEC = PipelineSpec(
+    name="toy_pipeline",
+    dataset="raw_toy",
+    build_source=toy_source,
+    secret_keys=("sources.toy.api_key",),
+)
 
 
 @pytest.fixture
@@ -50,7 +54,9 @@ def test_missing_secret_names_env_var_and_toml_key(isolated: Path, capsys) -> No
     assert "api_key" in err and "secrets.toml" in err
 
 
-def test_wrong_secret_is_reported_by_name_never_by_value(isolated: Path, monkeypatch, capsys) -> None:
+def test_wrong_secret_is_reported_by_name_never_by_value(
+    isolated: Path, monkeypatch, capsys
+) -> None:
     monkeypatch.setenv("SOURCES__TOY__API_KEY", "tok-wrong-value-123456")
     assert main(SPEC, []) == 2
     out, err = capsys.readouterr()
@@ -60,15 +66,21 @@ def test_wrong_secret_is_reported_by_name_never_by_value(isolated: Path, monkeyp
 
 def test_secret_echoed_in_an_exception_is_masked(isolated: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("SOURCES__TOY__API_KEY", SECRET)
-    spec = PipelineSpec(name="toy_failing", dataset="raw_toy", build_source=dlt.source(failing_source, name="toy", section="toy"),
-                        secret_keys=("sources.toy.api_key",))
+    spec = PipelineSpec(
+        name="toy_failing",
+        dataset="raw_toy",
+        build_source=dlt.source(failing_source, name="toy", section="toy"),
+        secret_keys=("sources.toy.api_key",),
+    )
     assert main(spec, []) == 1
     out, err = capsys.readouterr()
     assert "bad credentials" in err
     assert SECRET not in out + err and "***" in err
 
 
-def test_successful_run_loads_duckdb_at_the_configured_path_and_summarises(isolated: Path, monkeypatch, capsys) -> None:
+def test_successful_run_loads_duckdb_at_the_configured_path_and_summarises(
+    isolated: Path, monkeypatch, capsys
+) -> None:
     monkeypatch.setenv("SOURCES__TOY__API_KEY", SECRET)
     assert main(SPEC, ["--progress", "none"]) == 0
     out = capsys.readouterr().out
@@ -90,7 +102,9 @@ def test_rerun_merges_instead_of_duplicating(isolated: Path, monkeypatch) -> Non
         assert connection.execute("select count(*) from raw_toy.items").fetchone() == (3,)
 
 
-def test_unknown_destination_setting_is_a_settings_error(isolated: Path, monkeypatch, capsys) -> None:
+def test_unknown_destination_setting_is_a_settings_error(
+    isolated: Path, monkeypatch, capsys
+) -> None:
     monkeypatch.setenv("SOURCES__TOY__API_KEY", SECRET)
     monkeypatch.setenv("DESTINATION_TYPE", "snowflake")
     assert main(SPEC, []) == 2
