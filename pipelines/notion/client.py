@@ -1,0 +1,243 @@
+"""The Notion endpoints the source reads, through the official SDK, with robust retries.
+
+notion-client retries only 429 (and 5xx only for GET/DELETE); a data source query is a
+POST and must survive 5xx and dropped connections too. So the SDK's own retries are off
+and every call goes through one policy: 429, 5xx and transport errors are retried with
+exponential backoff, a Retry-After header wins over the backoff, attempts are bounded.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+import notion_client
+import tenacity
+from notion_client.errors import HTTPResponseError, RequestTimeoutError
+
+from pipelines.runtime import SettingError
+
+from . import settings
+
+log = logging.getLogger(__name__)
+
+API_KEY_SETTING = "sources.notion.api_key"
+DATABASES_SETTING = "sources.notion.databases"
+
+
+class NotionRequestFailed(Exception):
+    """Notion refused a request for a reason a retry cannot fix (or retries ran out)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def is_transient(error: BaseException) -> bool:
+    """Worth another attempt: rate limits, server errors, timeouts and dropped connections."""
+    if isinstance(error, HTTPResponseError):
+        return error.status in settings.RETRYABLE_STATUSES
+    return isinstance(error, httpx.TransportError | RequestTimeoutError)
+
+
+def retry_after_seconds(error: BaseException) -> float | None:
+    """The server's Retry-After (seconds or an HTTP date), if it sent one."""
+    if not isinstance(error, HTTPResponseError):
+        return None
+    value = error.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, HTTPResponseError):
+        return f"HTTP {error.status} {getattr(error.code, 'value', error.code)}: {error}"
+    return f"{type(error).__name__}: {error}"
+
+
+class NotionClient:
+    """Reads databases, data sources, pages and page properties; one retry policy for all."""
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str = settings.DEFAULT_BASE_URL,
+        *,
+        max_attempts: int = settings.MAX_ATTEMPTS,
+        backoff_seconds: float = settings.RETRY_BACKOFF_SECONDS,
+        max_wait_seconds: float = settings.MAX_RETRY_WAIT_SECONDS,
+        timeout_seconds: float = settings.REQUEST_TIMEOUT_SECONDS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.max_attempts = max(1, max_attempts)
+        self.backoff_seconds = backoff_seconds
+        self.max_wait_seconds = max_wait_seconds
+        self._sleep = sleep
+        self._sdk = notion_client.Client(
+            auth=api_key,
+            base_url=normalise_base_url(base_url),
+            notion_version=settings.NOTION_VERSION,
+            timeout_ms=int(timeout_seconds * 1000),
+            retry=False,
+            logger=logging.getLogger(f"{__name__}.sdk"),
+            log_level=logging.CRITICAL,  # the SDK would log each failed attempt at WARNING
+        )
+
+    # -- endpoints -------------------------------------------------------------------
+    def database(self, database_id: str) -> dict[str, Any] | None:
+        """The database (with its data source list), or None when not found or not shared.
+
+        A 400 also reads as "not a database": a data source id may be answered either way.
+        """
+        return self._optional(
+            "database", self._sdk.databases.retrieve, (400, 404), database_id=database_id
+        )
+
+    def data_source(self, data_source_id: str) -> dict[str, Any] | None:
+        """The data source with its property schema, or None when not found or not shared."""
+        return self._optional(
+            "data source",
+            self._sdk.data_sources.retrieve,
+            (400, 404),
+            data_source_id=data_source_id,
+        )
+
+    def page(self, page_id: str) -> dict[str, Any] | None:
+        """One page (also a trashed one), or None when it is gone or no longer shared."""
+        return self._optional("page", self._sdk.pages.retrieve, (404,), page_id=page_id)
+
+    def query(
+        self,
+        data_source_id: str,
+        *,
+        filter: dict[str, Any] | None = None,
+        sorts: list[dict[str, Any]] | None = None,
+        filter_properties: list[str] | None = None,
+        page_size: int = settings.PAGE_SIZE,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Pages of a data source, one API page (up to `page_size` results) at a time."""
+        arguments: dict[str, Any] = {"data_source_id": data_source_id, "page_size": page_size}
+        if filter:
+            arguments["filter"] = filter
+        if sorts:
+            arguments["sorts"] = sorts
+        if filter_properties:
+            arguments["filter_properties"] = filter_properties
+        cursor = None
+        while True:
+            response = self._call(
+                "query data source", self._sdk.data_sources.query, start_cursor=cursor, **arguments
+            )
+            yield response.get("results", [])
+            cursor = response.get("next_cursor")
+            if not response.get("has_more") or not cursor:
+                return
+
+    def property_items(
+        self, page_id: str, property_id: str, page_size: int = settings.PAGE_SIZE
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """Every item of a paginated page property and the last `property_item` summary."""
+        items: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            response = self._call(
+                "read page property",
+                self._sdk.pages.properties.retrieve,
+                page_id=page_id,
+                property_id=property_id,
+                page_size=page_size,
+                start_cursor=cursor,
+            )
+            if response.get("object") != "list":  # a simple property: one item
+                return [response], response
+            items.extend(response.get("results", []))
+            cursor = response.get("next_cursor")
+            if not response.get("has_more") or not cursor:
+                return items, response.get("property_item") or {}
+
+    # -- plumbing --------------------------------------------------------------------
+    def _optional(
+        self, what: str, method: Callable[..., Any], absent: tuple[int, ...], **arguments: Any
+    ) -> Any:
+        try:
+            return self._call(f"read {what}", method, **arguments)
+        except NotionRequestFailed as error:
+            if error.status in absent:
+                return None
+            raise
+
+    def _call(self, what: str, method: Callable[..., Any], **arguments: Any) -> dict[str, Any]:
+        arguments = {k: v for k, v in arguments.items() if v is not None}
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(is_transient),
+            stop=tenacity.stop_after_attempt(self.max_attempts),
+            wait=self._wait,
+            sleep=self._sleep,
+            before_sleep=lambda state: log.info(
+                "Notion %s: %s; retry %d of %d",
+                what,
+                describe(state.outcome.exception()),
+                state.attempt_number,
+                self.max_attempts - 1,
+            ),
+            reraise=True,
+        )
+        try:
+            return retrying(method, **arguments)
+        except HTTPResponseError as error:
+            self._raise_for_access(error)
+            raise NotionRequestFailed(
+                f"Notion {what} failed ({describe(error)})"
+                + (f" after {self.max_attempts} attempts" if is_transient(error) else ""),
+                error.status,
+            ) from error
+        except (httpx.TransportError, RequestTimeoutError) as error:
+            raise NotionRequestFailed(
+                f"Notion {what} failed after {self.max_attempts} attempts ({describe(error)})"
+            ) from error
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        server_says = retry_after_seconds(error) if error else None
+        if server_says is not None:
+            return min(server_says, self.max_wait_seconds)
+        backoff = self.backoff_seconds * 2 ** (state.attempt_number - 1)
+        return min(backoff * random.uniform(0.5, 1.5), self.max_wait_seconds)
+
+    @staticmethod
+    def _raise_for_access(error: HTTPResponseError) -> None:
+        if error.status == 401:
+            raise SettingError(
+                API_KEY_SETTING,
+                "Notion rejected the integration token (401 unauthorized)",
+                hint="Copy the token of your internal integration from "
+                "https://www.notion.so/profile/integrations.",
+            ) from None
+        if error.status == 403:
+            raise SettingError(
+                DATABASES_SETTING,
+                "the Notion integration may not read a configured database (403 "
+                "restricted_resource)",
+                secret=False,
+                hint="Give the integration read content capability and share the databases "
+                "with it (database menu -> Connections).",
+            ) from None
+
+
+def normalise_base_url(base_url: str) -> str:
+    """The SDK appends /v1/ itself; accept the root with or without it."""
+    url = (base_url or settings.DEFAULT_BASE_URL).rstrip("/")
+    return url[: -len("/v1")] if url.endswith("/v1") else url

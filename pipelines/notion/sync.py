@@ -1,0 +1,348 @@
+"""One raw table per configured database: what to read this run, and what vanished.
+
+Per data source the resource state keeps
+  cursor       the latest last_edited_time read,
+  boundary     {page id: [last_edited_time, row digest]} of pages edited within the
+               overlap window before the cursor,
+  fingerprint  a digest of the property schema (ids, types, options; not names),
+  live         ids of the pages loaded and not deleted.
+A run reads the pages edited on or after `cursor - overlap` (timestamps are whole minutes,
+so an edit in the minute of the last read keeps its timestamp), loads those whose content
+differs from the boundary digest, and advances the cursor. A first run, or a schema change
+(values may change without an edit: options, formulas), reads the data source whole.
+Deletions: an id scan (the query restricted to the title property, ceil(pages / 100)
+requests per data source) lists the live pages; loaded ids missing from it are read by id:
+trashed pages come back with `in_trash` and load as deleted with their values, pages no
+longer shared (404) load as a bare `is_deleted` row. Scanned ids unknown to the state
+(restored from the trash) are read by id and loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import unquote
+
+from notion_client.helpers import extract_notion_id
+
+from pipelines.runtime import SettingError
+
+from . import settings
+from .client import DATABASES_SETTING, NotionClient, NotionRequestFailed
+from .columns import ColumnMap
+from .values import page_row, row_digest, timestamp, tombstone
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    overlap_minutes: int = settings.OVERLAP_MINUTES
+    detect_deletions: bool = True
+    page_size: int = settings.PAGE_SIZE
+
+
+def configured_tables(databases: Any) -> dict[str, str]:
+    """`sources.notion.databases` as {table: id}, ids taken from ids or Notion URLs."""
+    if not isinstance(databases, dict) or not databases:
+        raise SettingError(
+            DATABASES_SETTING,
+            "no Notion databases configured (expected a JSON object: table name -> id)",
+            secret=False,
+            hint='Example: {"daily_habits": "<database id or URL>"}.',
+        )
+    tables = {}
+    for table, value in databases.items():
+        notion_id = extract_notion_id(str(value)) if value else None
+        if not str(table).strip() or notion_id is None:
+            raise SettingError(
+                DATABASES_SETTING,
+                f"table {table!r}: {value!r} is not a Notion database id or URL",
+                secret=False,
+                hint="Copy the database link in Notion (Share -> Copy link) or its 32-character id.",
+            )
+        tables[str(table)] = notion_id
+    return tables
+
+
+def resolve_data_sources(client: NotionClient, table: str, notion_id: str) -> list[dict[str, Any]]:
+    """A database id -> the schemas of all its data sources; a data source id -> its own."""
+    database = client.database(notion_id)
+    if database is not None:
+        sources = []
+        for listed in database.get("data_sources", []):
+            schema = client.data_source(listed["id"])
+            if schema is None:
+                log.warning("%s: data source %s is not shared; skipped", table, listed["id"])
+                continue
+            sources.append(schema)
+        return sources
+    schema = client.data_source(notion_id)
+    if schema is not None:
+        return [schema]
+    raise SettingError(
+        DATABASES_SETTING,
+        f"table {table!r}: no Notion database or data source {notion_id} is shared with the "
+        "integration",
+        secret=False,
+        hint="Check the id, and share the database with the integration (database menu -> "
+        "Connections).",
+    )
+
+
+def schema_fingerprint(data_source: dict[str, Any]) -> str:
+    """What in a schema can change values without an edit: ids, types, options, formulas."""
+    shape = sorted(
+        (unquote(prop["id"]), prop["type"], _without_names(prop.get(prop["type"])))
+        for prop in data_source.get("properties", {}).values()
+    )
+    payload = json.dumps(shape, sort_keys=True, default=str)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def notion_time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+class TableSync:
+    """Reads one table's changes and deletions; updates its state only when done."""
+
+    def __init__(
+        self,
+        client: NotionClient,
+        table: str,
+        data_sources: list[dict[str, Any]],
+        options: SyncOptions,
+        state: dict[str, Any],
+        column_state: dict[str, Any],
+    ) -> None:
+        self.client = client
+        self.table = table
+        self.data_sources = {ds["id"]: ds for ds in data_sources}
+        self.options = options
+        self.state = state
+        self.columns = ColumnMap(table, column_state)
+        self.overlap = timedelta(minutes=max(0, options.overlap_minutes))
+
+    @property
+    def first_load(self) -> bool:
+        return not self.state.get("data_sources")
+
+    def run(self) -> list[dict[str, Any]]:
+        """Rows to merge this run (changed, new, deleted pages); raises before any is emitted."""
+        for schema in self.data_sources.values():
+            self.columns.register(schema)
+        previous: dict[str, Any] = self.state.get("data_sources", {})
+        rows: dict[str, dict[str, Any]] = {}
+        new_state: dict[str, dict[str, Any]] = {}
+        live: dict[str, set[str]] = {}
+        read: dict[str, set[str]] = {}
+        for source_id, schema in self.data_sources.items():
+            entry, live[source_id], read[source_id] = self._read_source(
+                schema, previous.get(source_id, {}), rows
+            )
+            new_state[source_id] = entry
+        deleted = recovered = 0
+        if self.options.detect_deletions:
+            deleted = self._flag_vanished(previous, live, rows)
+            recovered = self._load_unknown(previous, live, read, rows)
+        for source_id, entry in new_state.items():
+            entry["live"] = sorted(live[source_id])
+        self.state["data_sources"] = new_state
+        log.info(
+            "%s: %d row(s) to load from %d data source(s); %d deleted, %d recovered",
+            self.table,
+            len(rows),
+            len(self.data_sources),
+            deleted,
+            recovered,
+        )
+        return list(rows.values())
+
+    # -- changed pages ---------------------------------------------------------------
+    def _read_source(
+        self, schema: dict[str, Any], previous: dict[str, Any], rows: dict[str, dict[str, Any]]
+    ) -> tuple[dict[str, Any], set[str], set[str]]:
+        fingerprint = schema_fingerprint(schema)
+        full = (
+            not previous.get("cursor")
+            or previous.get("fingerprint") != fingerprint
+            or (self.options.detect_deletions and "live" not in previous)
+        )
+        since = None if full else timestamp(previous["cursor"]) - self.overlap
+        pages = self._changed_pages(schema["id"], since)
+        boundary = {} if full else previous.get("boundary", {})
+        cursor = None if full else timestamp(previous["cursor"])
+        seen: dict[str, list[str]] = {}
+        for page_id, page in pages.items():
+            row = self._row(page)
+            digest = row_digest(row)
+            if (boundary.get(page_id) or [None, None])[1] != digest:
+                rows[page_id] = row
+            edited = timestamp(page["last_edited_time"])
+            seen[page_id] = [page["last_edited_time"], digest]
+            cursor = edited if cursor is None else max(cursor, edited)
+        entry: dict[str, Any] = {"fingerprint": fingerprint, "boundary": {}}
+        if cursor is not None:
+            entry["cursor"] = notion_time(cursor)
+            cutoff = cursor - self.overlap
+            entry["boundary"] = {
+                pid: value for pid, value in seen.items() if timestamp(value[0]) >= cutoff
+            }
+        if full:
+            live = set(pages)
+        elif self.options.detect_deletions:
+            live = self._scan_ids(schema)
+        else:
+            live = set(previous.get("live", [])) | set(pages)
+        return entry, live, set(pages)
+
+    def _changed_pages(self, source_id: str, since: datetime | None) -> dict[str, dict[str, Any]]:
+        """Pages edited on or after `since` (all when None), oldest edit first, one per id."""
+        query_filter = None
+        if since is not None:
+            query_filter = {
+                "timestamp": "last_edited_time",
+                "last_edited_time": {"on_or_after": notion_time(since)},
+            }
+        pages: dict[str, dict[str, Any]] = {}
+        for batch in self.client.query(
+            source_id,
+            filter=query_filter,
+            sorts=[{"timestamp": "last_edited_time", "direction": "ascending"}],
+            page_size=self.options.page_size,
+        ):
+            for page in batch:
+                pages.pop(page["id"], None)  # seen again (edited mid-read): the later copy wins
+                pages[page["id"]] = page
+        return pages
+
+    # -- deletions ---------------------------------------------------------------------
+    def _scan_ids(self, schema: dict[str, Any]) -> set[str]:
+        """Ids of every live page; only the title property is sent back, to keep it light."""
+        title_id = next(
+            (p["id"] for p in schema.get("properties", {}).values() if p["type"] == "title"),
+            "title",
+        )
+        try:
+            return self._listed_ids(schema["id"], [title_id])
+        except NotionRequestFailed as error:
+            if error.status != 400:
+                raise
+            log.warning("%s: filter_properties refused; scanning whole pages", self.table)
+            return self._listed_ids(schema["id"], None)
+
+    def _listed_ids(self, source_id: str, filter_properties: list[str] | None) -> set[str]:
+        ids: set[str] = set()
+        for batch in self.client.query(
+            source_id, filter_properties=filter_properties, page_size=self.options.page_size
+        ):
+            ids.update(page["id"] for page in batch)
+        return ids
+
+    def _flag_vanished(
+        self,
+        previous: dict[str, Any],
+        live: dict[str, set[str]],
+        rows: dict[str, dict[str, Any]],
+    ) -> int:
+        """Loaded pages no longer listed: trashed (kept with values) or gone (bare row)."""
+        before = set().union(*(set(entry.get("live", [])) for entry in previous.values()))
+        now = set().union(*live.values())
+        deleted = 0
+        for page_id in sorted(before - now):
+            page = self.client.page(page_id)
+            source_id = ((page or {}).get("parent") or {}).get("data_source_id")
+            if page is None or source_id not in self.data_sources:
+                rows[page_id] = tombstone(page_id)
+            elif page.get("in_trash") or page.get("archived"):
+                rows[page_id] = self._row(page, is_deleted=True)
+            else:  # listed again meanwhile: still live
+                rows[page_id] = self._row(page)
+                live[source_id].add(page_id)
+                continue
+            deleted += 1
+        return deleted
+
+    def _load_unknown(
+        self,
+        previous: dict[str, Any],
+        live: dict[str, set[str]],
+        read: dict[str, set[str]],
+        rows: dict[str, dict[str, Any]],
+    ) -> int:
+        """Listed pages this table never loaded nor read now (e.g. restored from the trash)."""
+        recovered = 0
+        for source_id, ids in live.items():
+            known = set((previous.get(source_id) or {}).get("live", [])) | read[source_id]
+            for page_id in sorted(ids - known):
+                page = self.client.page(page_id)
+                parent = ((page or {}).get("parent") or {}).get("data_source_id")
+                if page is None or page.get("in_trash") or parent != source_id:
+                    ids.discard(page_id)
+                    continue
+                rows[page_id] = self._row(page)
+                recovered += 1
+        return recovered
+
+    # -- rows ------------------------------------------------------------------------------
+    def _row(self, page: dict[str, Any], *, is_deleted: bool = False) -> dict[str, Any]:
+        return page_row(self._complete(page), self.columns, is_deleted=is_deleted)
+
+    def _complete(self, page: dict[str, Any]) -> dict[str, Any]:
+        """Fetch the full value of lists cut at 25 references, and rollups computed over them."""
+        source_id = (page.get("parent") or {}).get("data_source_id")
+        schema = self.data_sources.get(source_id, {})
+        by_id = {unquote(p["id"]): p for p in schema.get("properties", {}).values()}
+        properties = dict(page.get("properties") or {})
+        cut_relations: set[str] = set()
+        for name, value in properties.items():
+            if _is_truncated(value):
+                items, _ = self.client.property_items(page["id"], value["id"])
+                kind = value["type"]
+                properties[name] = {
+                    **value,
+                    kind: [item[kind] for item in items],
+                    "has_more": False,
+                }
+                if kind == "relation":
+                    cut_relations.add(unquote(value["id"]))
+        for name, value in properties.items():
+            config = (by_id.get(unquote(value["id"])) or {}).get("rollup") or {}
+            if (
+                value["type"] == "rollup"
+                and unquote(config.get("relation_property_id", "")) in cut_relations
+            ):
+                properties[name] = {**value, "rollup": self._full_rollup(page["id"], value)}
+        return {**page, "properties": properties}
+
+    def _full_rollup(self, page_id: str, value: dict[str, Any]) -> dict[str, Any]:
+        items, summary = self.client.property_items(page_id, value["id"])
+        rollup = dict(summary.get("rollup") or value.get("rollup") or {})
+        if rollup.get("type") == "array":
+            rollup["array"] = [
+                {"type": item["type"], item["type"]: item.get(item["type"])} for item in items
+            ]
+        return rollup
+
+
+def _is_truncated(value: dict[str, Any]) -> bool:
+    kind = value.get("type")
+    if kind not in settings.TRUNCATED_TYPES:
+        return False
+    if "has_more" in value:
+        return bool(value["has_more"])
+    return len(value.get(kind) or []) >= settings.REFERENCE_LIMIT
+
+
+def _without_names(config: Any) -> Any:
+    """Schema config minus display names (a rename must not look like a schema change)."""
+    if isinstance(config, dict):
+        return {k: _without_names(v) for k, v in config.items() if not k.endswith("_name")}
+    if isinstance(config, list):
+        return [_without_names(v) for v in config]
+    return config

@@ -1,0 +1,168 @@
+"""Notion page objects -> flat, typed rows (the raw_notion contract in DESIGN.md).
+
+title/rich_text -> plain text; number -> float; checkbox -> bool; select/status -> option
+name; multi_select/people/relation/files -> JSON lists (names, user ids, page ids,
+{name, url}); date -> its start date in the column, the end in <column>_end and, when the
+value has a time of day, the instants in <column>_at / <column>_end_at; formulas and
+rollups -> their typed value; created/edited time -> timestamp; created/edited by -> user
+id; unique_id -> PREFIX-N; verification -> its state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from . import settings
+from .columns import ColumnMap
+
+
+def timestamp(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def page_row(
+    page: dict[str, Any], columns: ColumnMap, *, is_deleted: bool = False
+) -> dict[str, Any]:
+    """One row: the contract columns, then one (or a few, for dates) per property."""
+    parent = page.get("parent") or {}
+    data_source_id = parent.get("data_source_id")
+    row: dict[str, Any] = {
+        "id": page["id"],
+        "created_time": timestamp(page.get("created_time")),
+        "last_edited_time": timestamp(page.get("last_edited_time")),
+        "url": page.get("url"),
+        "is_deleted": bool(is_deleted or page.get("in_trash") or page.get("archived")),
+        "data_source_id": data_source_id,
+    }
+    for value in (page.get("properties") or {}).values():
+        entry = columns.entry(data_source_id, value["id"])
+        if entry is None:  # a button, or a property newer than the schema read
+            continue
+        row.update(property_columns(entry, value, columns))
+    return row
+
+
+def tombstone(page_id: str) -> dict[str, Any]:
+    """A page that vanished without a trace (no longer shared): only its id is left."""
+    return {"id": page_id, "is_deleted": True}
+
+
+def property_columns(
+    entry: dict[str, Any], value: dict[str, Any], columns: ColumnMap
+) -> dict[str, Any]:
+    column = entry["column"]
+    kind = value["type"]
+    raw = value.get(kind)
+    if kind == "date":
+        return date_columns(column, raw)
+    if kind == "formula":
+        return _typed_result(entry, column, raw or {}, columns, settings.FORMULA_TYPES)
+    if kind == "rollup":
+        return _typed_result(entry, column, raw or {}, columns, settings.ROLLUP_RESULT_TYPES)
+    return {column: plain(kind, raw)}
+
+
+def plain(kind: str, raw: Any) -> Any:
+    """A property value as a scalar or a JSON-able list."""
+    if kind in ("title", "rich_text"):
+        text = "".join(item.get("plain_text", "") for item in raw or [])
+        return text or None
+    if kind == "number":
+        return None if raw is None else float(raw)
+    if kind == "checkbox":
+        return bool(raw)
+    if kind in ("select", "status"):
+        return raw.get("name") if raw else None
+    if kind == "multi_select":
+        return [option["name"] for option in raw or []]
+    if kind in ("people", "relation"):
+        return [item["id"] for item in raw or []]
+    if kind == "files":
+        return [_file(item) for item in raw or []]
+    if kind in ("created_time", "last_edited_time"):
+        return timestamp(raw)
+    if kind in ("created_by", "last_edited_by"):
+        return raw.get("id") if raw else None
+    if kind == "unique_id":
+        if not raw or raw.get("number") is None:
+            return None
+        return f"{raw['prefix']}-{raw['number']}" if raw.get("prefix") else str(raw["number"])
+    if kind == "verification":
+        return raw.get("state") if raw else None
+    if kind == "date":
+        return raw.get("start") if raw else None
+    if kind == "formula":
+        return (raw or {}).get((raw or {}).get("type"))
+    return raw
+
+
+def date_columns(column: str, raw: dict[str, Any] | None) -> dict[str, Any]:
+    if not raw or not raw.get("start"):
+        return {column: None}
+    out: dict[str, Any] = {}
+    zone = raw.get("time_zone")
+    for suffix, text in (("", raw.get("start")), ("_end", raw.get("end"))):
+        if not text:
+            continue
+        day, moment = split_date(text, zone)
+        out[column + suffix] = day
+        if moment is not None:
+            out[f"{column}{suffix}_at"] = moment
+    return out
+
+
+def split_date(text: str, zone: str | None) -> tuple[date, datetime | None]:
+    """'2026-03-02' -> (date, None); with a time -> (its calendar date, the instant)."""
+    if len(text) == 10:
+        return date.fromisoformat(text), None
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone) if zone else UTC)
+    return moment.date(), moment
+
+
+def row_digest(row: dict[str, Any]) -> str:
+    """A short fingerprint of a row's content (to skip pages re-read but unchanged)."""
+    payload = json.dumps(row, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def _typed_result(
+    entry: dict[str, Any],
+    column: str,
+    result: dict[str, Any],
+    columns: ColumnMap,
+    types: dict[str, str],
+) -> dict[str, Any]:
+    result_type = result.get("type")
+    if result_type not in types:  # "unsupported" / "incomplete": nothing usable
+        return {column: None}
+    columns.observe(entry, types[result_type])
+    raw = result.get(result_type)
+    if result_type == "date":
+        return date_columns(column, raw)
+    if result_type == "array":
+        return {column: [_element(item) for item in raw or []]}
+    if result_type == "number":
+        return {column: None if raw is None else float(raw)}
+    return {column: raw}
+
+
+def _element(item: dict[str, Any]) -> Any:
+    """One rollup array element ({"type": T, T: value}) as a plain value."""
+    kind = item.get("type")
+    value = plain(kind, item.get(kind))
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _file(item: dict[str, Any]) -> dict[str, Any]:
+    """Names and external links; Notion-hosted file URLs expire within an hour, so none."""
+    external = item.get("external") or {}
+    return {"name": item.get("name"), "url": external.get("url")}
