@@ -1,0 +1,156 @@
+"""Keeping the associations table true: re-read the links of changed objects, flag the rest.
+
+HubSpot has no feed of association changes, and a removed link leaves no trace. So
+the source remembers, in its state, the links it last saw for each object; when an
+object changes its links are read again (v4 batch read, 1,000 objects a request) and
+compared. Links that disappeared, and every link of an archived or merged-away object,
+come out with `is_deleted = true`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .client import CrmClient
+from .settings import ASSOCIATION_BATCH_SIZE
+
+# state layout: {from_type: {from_id: {"<to_type>:<to_id>:<type_id>": label}}}
+LinkState = dict[str, dict[str, dict[str, str | None]]]
+_ABSENT = object()
+
+
+def link_key(to_type: str, to_id: str, type_id: int) -> str:
+    return f"{to_type}:{to_id}:{type_id}"
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class LinkLedger:
+    """Link changes of one run, applied to the remembered links as they are found."""
+
+    def __init__(
+        self, client: CrmClient, targets: Mapping[str, Sequence[str]], state: LinkState
+    ) -> None:
+        self.client = client
+        self.targets = targets  # from_type -> to_types
+        self.state = state
+        self._pending: dict[str, dict[str, None]] = {}
+        self._rows: dict[tuple[str, str, str, str, int], dict[str, Any]] = {}
+
+    def track(self, from_type: str, ids: Iterable[str]) -> None:
+        """Objects whose links must be read again before the run ends."""
+        if from_type in self.targets:
+            self._pending.setdefault(from_type, {}).update(dict.fromkeys(ids))
+
+    def refresh(self, from_type: str) -> None:
+        """Read the links of every tracked object of `from_type` and record the differences."""
+        ids = list(self._pending.pop(from_type, {}))
+        for to_type in self.targets.get(from_type, ()):
+            for batch in chunks(ids, ASSOCIATION_BATCH_SIZE):
+                current = self._read(from_type, to_type, batch)
+                for from_id in batch:
+                    self._apply(from_type, from_id, to_type, current.get(from_id, {}))
+
+    def objects_back(self, object_type: str, ids: Iterable[str]) -> None:
+        """Restored objects: find who links to them (a reverse read) and re-read those."""
+        back = list(ids)
+        if not back:
+            return
+        self.track(object_type, back)
+        for from_type, to_types in self.targets.items():
+            if object_type not in to_types or from_type == object_type:
+                continue
+            for batch in chunks(back, ASSOCIATION_BATCH_SIZE):
+                found = self._read(object_type, from_type, batch)
+                self.track(from_type, {_target(k) for links in found.values() for k in links})
+
+    def refresh_all(self) -> None:
+        """Read whatever is still pending (objects tracked after their type was synced)."""
+        for from_type in list(self._pending):
+            self.refresh(from_type)
+
+    def objects_gone(self, object_type: str, ids: Iterable[str]) -> None:
+        """Flag every remembered link from or to archived or merged-away objects."""
+        gone = set(ids)
+        if not gone:
+            return
+        pending = self._pending.get(object_type, {})
+        for object_id in gone:
+            pending.pop(object_id, None)
+            for key, label in self.state.get(object_type, {}).pop(object_id, {}).items():
+                self._flag(object_type, object_id, key, label)
+        for from_type, objects in self.state.items():
+            for from_id, links in objects.items():
+                for key in [k for k in links if _target(k) in gone and _type(k) == object_type]:
+                    self._flag(from_type, from_id, key, links.pop(key))
+        for objects in self.state.values():
+            for from_id in [i for i, links in objects.items() if not links]:
+                del objects[from_id]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return list(self._rows.values())
+
+    # -- internals ----------------------------------------------------------------------
+    def _read(
+        self, from_type: str, to_type: str, ids: Sequence[str]
+    ) -> dict[str, dict[str, str | None]]:
+        found: dict[str, dict[str, str | None]] = {}
+        inputs: list[tuple[str, str | None]] = [(i, None) for i in ids]
+        while inputs:
+            following: list[tuple[str, str | None]] = []
+            for batch in chunks(inputs, ASSOCIATION_BATCH_SIZE):
+                for read in self.client.associations(from_type, to_type, batch):
+                    links = found.setdefault(read.from_id, {})
+                    for to_id, type_id, label in read.links:
+                        links[link_key(to_type, to_id, type_id)] = label
+                    if read.next_after:
+                        following.append((read.from_id, read.next_after))
+            inputs = following
+        return found
+
+    def _apply(
+        self, from_type: str, from_id: str, to_type: str, current: dict[str, str | None]
+    ) -> None:
+        objects = self.state.setdefault(from_type, {})
+        known = objects.get(from_id, {})
+        prefix = f"{to_type}:"
+        before = {k: v for k, v in known.items() if k.startswith(prefix)}
+        for key in before.keys() - current.keys():
+            self._flag(from_type, from_id, key, before[key])
+        for key, label in current.items():
+            if before.get(key, _ABSENT) != label:
+                self._record(from_type, from_id, key, label, deleted=False)
+        kept = {k: v for k, v in known.items() if not k.startswith(prefix)} | current
+        if kept:
+            objects[from_id] = kept
+        else:
+            objects.pop(from_id, None)
+
+    def _flag(self, from_type: str, from_id: str, key: str, label: str | None) -> None:
+        self._record(from_type, from_id, key, label, deleted=True)
+
+    def _record(
+        self, from_type: str, from_id: str, key: str, label: str | None, *, deleted: bool
+    ) -> None:
+        to_type, to_id, type_id = key.split(":")
+        self._rows[(from_type, from_id, to_type, to_id, int(type_id))] = {
+            "from_object_type": from_type,
+            "from_id": from_id,
+            "to_object_type": to_type,
+            "to_id": to_id,
+            "association_type_id": int(type_id),
+            "association_label": label,
+            "is_deleted": deleted,
+        }
+
+
+def _type(key: str) -> str:
+    return key.split(":", 1)[0]
+
+
+def _target(key: str) -> str:
+    return key.split(":")[1]

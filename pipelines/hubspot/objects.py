@@ -1,0 +1,396 @@
+"""One object type's sync: a full listing the first time, only changes afterwards.
+
+First run: the list endpoint, 100 records a page, live and archived records alike.
+Later runs ask the search endpoint for records modified since the cursor, oldest
+first, 200 a page. Each page re-anchors on the last modification time it returned
+(keyset paging), so the search's 10,000-result cap never applies and records that
+change while the run pages are not skipped; records sharing one millisecond beyond a
+page are walked by id.
+
+Deletions leave no trace in search, so each run also counts the records created
+before a reference time. That count only falls when something is archived or merged
+away; only then are the archived records listed. A run with no changes therefore
+costs two searches per object type, whatever the data size.
+
+State per object type (in dlt state, saved with the load):
+  cursor       newest modification time seen (epoch ms)
+  cursor_ids   ids seen at exactly `cursor` (None: the next run asks for later ones only)
+  ref_time     records created before this time (epoch ms) ...
+  ref_count    ... numbered this many when last counted
+  archived     id -> archivedAt (epoch ms) of archived records (HubSpot keeps them 90 days)
+  merged       ids merged away into other records
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from .client import CrmClient, CrmObject
+from .columns import PropertyColumn, parse_datetime
+from .links import LinkLedger, chunks
+from .settings import (
+    BATCH_READ_SIZE,
+    LIST_PAGE_SIZE,
+    MAX_CURSOR_IDS,
+    MERGED_IDS_PROPERTY,
+    PROPERTIES_QUERY_BUDGET,
+    SEARCH_PAGE_SIZE,
+    created_property,
+    last_modified_property,
+)
+
+Rows = list[dict[str, Any]]
+
+
+@dataclass
+class ObjectType:
+    """What the sync needs to know about one object type."""
+
+    name: str  # API name: contacts, calls, ...
+    table: str  # warehouse table
+    columns: dict[str, PropertyColumn]  # property name -> column
+    extra: dict[str, Any] = field(default_factory=dict)  # constant columns (engagement_type)
+
+    @property
+    def property_names(self) -> list[str]:
+        first = [last_modified_property(self.name), created_property(self.name)]
+        return list(dict.fromkeys(first + list(self.columns)))
+
+
+@dataclass
+class SyncCounts:
+    changed: int = 0
+    deleted: int = 0
+    full: bool = False
+
+
+class ObjectSync:
+    def __init__(
+        self,
+        client: CrmClient,
+        spec: ObjectType,
+        state: dict[str, Any],
+        links: LinkLedger | None = None,
+    ) -> None:
+        self.client = client
+        self.spec = spec
+        self.state = state
+        self.links = links
+        self.counts = SyncCounts()
+        self.modified = last_modified_property(spec.name)
+        self.created = created_property(spec.name)
+        self.query_properties, self.body_properties = split_properties(spec.property_names)
+
+    def run(self) -> Iterator[Rows]:
+        if "cursor" in self.state:
+            yield from self._incremental()
+        else:
+            self.counts.full = True
+            yield from self._full()
+
+    # -- first run ------------------------------------------------------------------------
+    def _full(self) -> Iterator[Rows]:
+        head = self.client.search(
+            self.spec.name,
+            filters=[],
+            sort=(self.modified, "DESCENDING"),
+            properties=[self.modified],
+            limit=1,
+        )
+        newest = self._ms(head.results[0]) if head.results else 0
+        archived: dict[str, int] = {}
+        for objects in self._listing(archived=True):
+            for item in objects:
+                archived[item.id] = _ms(item.archived_at)
+            yield self._emit_deleted(objects)
+        merged: set[str] = set()
+        at_newest: list[str] = []
+        for objects in self._listing(archived=False):
+            objects = [o for o in objects if o.id not in archived]
+            for item in objects:
+                merged.update(_split(item.properties.get(MERGED_IDS_PROPERTY)))
+                if self._ms(item) == newest:
+                    at_newest.append(item.id)
+            yield self._emit_live(objects)
+        self.state.clear()
+        self.state.update(
+            cursor=newest,
+            cursor_ids=_cursor_ids(set(at_newest)),
+            ref_time=newest + 1,
+            ref_count=head.total,
+            archived=archived,
+            merged=sorted(merged, key=_id_order),
+        )
+
+    # -- later runs -----------------------------------------------------------------------
+    def _incremental(self) -> Iterator[Rows]:
+        state = self.state
+        cursor: int = state["cursor"]
+        cursor_ids = state.get("cursor_ids")
+        ref_time: int = state["ref_time"]
+        archived: dict[str, int] = dict(state.get("archived") or {})
+        merged: set[str] = set(state.get("merged") or [])
+        # ids seen at the newest time; None: all of them (the next run asks for later ones)
+        newest = cursor
+        at_newest: set[str] | None = None if cursor_ids is None else set(cursor_ids)
+        created: dict[str, int | None] = {}
+        restored: set[str] = set()
+        tombstones: list[tuple[str, datetime | None]] = []
+
+        for objects in self._changes(cursor, set(cursor_ids or ()), cursor_ids is None):
+            for item in objects:
+                stamp = self._ms(item)
+                if stamp > newest:
+                    newest, at_newest = stamp, {item.id}
+                elif stamp == newest and at_newest is not None:
+                    at_newest.add(item.id)
+                created[item.id] = _optional_ms(item.properties.get(self.created))
+                if archived.pop(item.id, None) is not None:
+                    restored.add(item.id)
+                for merged_id in _split(item.properties.get(MERGED_IDS_PROPERTY)):
+                    if merged_id not in merged:
+                        merged.add(merged_id)
+                        tombstones.append((merged_id, item.updated_at))
+            yield self._emit_live(objects)
+        if tombstones:
+            yield self._emit_tombstones(tombstones)
+        if restored and self.links is not None:
+            self.links.objects_back(self.spec.name, restored)
+
+        new_ref = max(ref_time, newest + 1)
+        # the count moves by what this run saw: records created since the reference time
+        # and restored ones appear, contacts merged away disappear; anything else means
+        # a deletion the changes cannot show
+        expected = (
+            state["ref_count"]
+            + sum(
+                1
+                for object_id, made in created.items()
+                if made is not None
+                and (ref_time <= made < new_ref or (object_id in restored and made < ref_time))
+            )
+            - len(tombstones)
+        )
+        counted = self._count_created_before(new_ref)
+        if counted != expected:
+            # something created before the reference time disappeared (or came back)
+            yield from self._reconcile_archived(archived)
+        state.update(
+            cursor=newest,
+            cursor_ids=_cursor_ids(at_newest),
+            ref_time=new_ref,
+            ref_count=counted,
+            archived=archived,
+            merged=sorted(merged, key=_id_order),
+        )
+
+    def _changes(self, low: int, seen: set[str], exclusive: bool) -> Iterator[list[CrmObject]]:
+        """Records modified at or after `low`, oldest first, by keyset paging."""
+        while True:
+            page = self.client.search(
+                self.spec.name,
+                filters=[_filter(self.modified, "GT" if exclusive else "GTE", low)],
+                sort=(self.modified, "ASCENDING"),
+                properties=self.spec.property_names,
+                limit=SEARCH_PAGE_SIZE,
+            )
+            fresh = [o for o in page.results if not (self._ms(o) == low and o.id in seen)]
+            if fresh:
+                yield fresh
+            if not page.has_more:
+                return
+            last = self._ms(page.results[-1])
+            if last > low:
+                low, exclusive = last, False
+                seen = {o.id for o in page.results if self._ms(o) == last}
+            else:  # a whole page shares one millisecond: walk that group by id
+                yield from self._same_millisecond(low, seen | {o.id for o in page.results})
+                exclusive = True
+
+    def _same_millisecond(self, stamp: int, seen: set[str]) -> Iterator[list[CrmObject]]:
+        after_id: str | None = None
+        while True:
+            filters = [_filter(self.modified, "EQ", stamp)]
+            if after_id is not None:
+                filters.append(_filter("hs_object_id", "GT", after_id))
+            page = self.client.search(
+                self.spec.name,
+                filters=filters,
+                sort=("hs_object_id", "ASCENDING"),
+                properties=self.spec.property_names,
+                limit=SEARCH_PAGE_SIZE,
+            )
+            fresh = [o for o in page.results if o.id not in seen]
+            if fresh:
+                yield fresh
+            if not page.has_more or not page.results:
+                return
+            after_id = page.results[-1].id
+
+    def _count_created_before(self, moment: int) -> int:
+        page = self.client.search(
+            self.spec.name,
+            filters=[_filter(self.created, "LT", moment)],
+            sort=(self.created, "ASCENDING"),
+            properties=["hs_object_id"],
+            limit=1,
+        )
+        return page.total
+
+    def _reconcile_archived(self, archived: dict[str, int]) -> Iterator[Rows]:
+        """List archived records: flag the new ones, bring back those restored."""
+        now_archived: dict[str, int] = {}
+        for objects in self._listing(archived=True):
+            fresh = []
+            for item in objects:
+                now_archived[item.id] = _ms(item.archived_at)
+                if archived.get(item.id) != now_archived[item.id]:
+                    fresh.append(item)
+            yield self._emit_deleted(fresh)
+        vanished = [i for i in archived if i not in now_archived]
+        for batch in chunks(vanished, BATCH_READ_SIZE):
+            back = self.client.read(self.spec.name, batch, self.spec.property_names, archived=False)
+            yield self._emit_live(back)
+            if self.links is not None:
+                self.links.objects_back(self.spec.name, [o.id for o in back])
+        archived.clear()
+        archived.update(now_archived)
+
+    # -- reading pages --------------------------------------------------------------------
+    def _listing(self, *, archived: bool) -> Iterator[list[CrmObject]]:
+        """All live (or archived) records, 100 a page, with every property.
+
+        The properties that fit in the URL ride on the GET; the rest are read for the
+        same page with one POST batch/read, so no request has an overlong URL.
+        """
+        after: str | None = None
+        while True:
+            objects, after = self.client.list_page(
+                self.spec.name,
+                after=after,
+                properties=self.query_properties,
+                archived=archived,
+                limit=LIST_PAGE_SIZE,
+            )
+            if self.body_properties and objects:
+                more = self.client.read(
+                    self.spec.name, [o.id for o in objects], self.body_properties, archived=archived
+                )
+                objects = _combine(objects, {o.id: o for o in more})
+            yield objects
+            if after is None:
+                return
+
+    # -- rows ---------------------------------------------------------------------------
+    def _emit_live(self, objects: Sequence[CrmObject]) -> Rows:
+        self.counts.changed += len(objects)
+        if self.links is not None:
+            self.links.track(self.spec.name, [o.id for o in objects])
+        return [self._row(o, deleted=False) for o in objects]
+
+    def _emit_deleted(self, objects: Sequence[CrmObject]) -> Rows:
+        self.counts.deleted += len(objects)
+        if self.links is not None:
+            self.links.objects_gone(self.spec.name, [o.id for o in objects])
+        return [self._row(o, deleted=True) for o in objects]
+
+    def _emit_tombstones(self, merged: Sequence[tuple[str, datetime | None]]) -> Rows:
+        """Contacts merged away: only their ids survive; flag them deleted."""
+        self.counts.deleted += len(merged)
+        if self.links is not None:
+            self.links.objects_gone(self.spec.name, [object_id for object_id, _ in merged])
+        return [
+            {
+                "id": object_id,
+                "updated_at": when,
+                "is_deleted": True,
+                "deleted_at": when,
+                **self.spec.extra,
+            }
+            for object_id, when in merged
+        ]
+
+    def _row(self, item: CrmObject, *, deleted: bool) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "id": item.id,
+            "created_at": item.created_at,
+            "updated_at": item.updated_at,
+            "is_deleted": deleted,
+            "deleted_at": item.archived_at if deleted else None,
+            **self.spec.extra,
+        }
+        for column in self.spec.columns.values():
+            row[column.column] = column.value(item.properties.get(column.name))
+        return row
+
+    def _ms(self, item: CrmObject) -> int:
+        stamp = _optional_ms(item.properties.get(self.modified))
+        if stamp is None:
+            stamp = _ms(item.updated_at)
+        return stamp
+
+
+def split_properties(
+    names: Sequence[str], budget: int = PROPERTIES_QUERY_BUDGET
+) -> tuple[list[str], list[str]]:
+    """(names that fit in a GET query, names for a POST body), keeping the order."""
+    in_query: list[str] = []
+    used = 0
+    for index, name in enumerate(names):
+        cost = len("&properties=") + len(quote(name, safe=""))
+        if used + cost > budget:
+            return in_query, list(names[index:])
+        in_query.append(name)
+        used += cost
+    return in_query, []
+
+
+def _combine(objects: Sequence[CrmObject], more: dict[str, CrmObject]) -> list[CrmObject]:
+    combined = []
+    for item in objects:
+        extra = more.get(item.id)
+        if extra is not None:
+            item = CrmObject(
+                item.id,
+                {**item.properties, **extra.properties},
+                item.created_at,
+                item.updated_at,
+                item.archived_at,
+            )
+        combined.append(item)
+    return combined
+
+
+def _filter(name: str, operator: str, value: Any) -> dict[str, Any]:
+    return {"propertyName": name, "operator": operator, "value": str(value)}
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(";") if part.strip()]
+
+
+def _ms(moment: datetime | None) -> int:
+    return int(moment.timestamp() * 1000) if moment is not None else 0
+
+
+def _optional_ms(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    try:
+        return _ms(parse_datetime(raw))
+    except ValueError:
+        return None
+
+
+def _cursor_ids(ids: set[str] | None) -> list[str] | None:
+    if ids is None or len(ids) > MAX_CURSOR_IDS:
+        return None
+    return sorted(ids, key=_id_order)
+
+
+def _id_order(object_id: str) -> tuple[int, str]:
+    return (int(object_id), "") if object_id.isdigit() else (0, object_id)
