@@ -1,42 +1,25 @@
-"""Google People API v1 and OAuth token endpoint stand-ins (to be completed)."""
+"""Google People API v1 and Google's OAuth token endpoint, offline.
 
-from __future__ import annotations
+The sample address book is `store.ContactsStore`; tests and the demo change it between
+runs through its helpers (sandbox.apis["google_people"].store):
 
-from datetime import date
+    store.edit_person(name, job_title="CTO")     store.add_person("Ada", "Byron", emails=[...])
+    store.delete_person(name)                    store.expire_sync_tokens()
+    store.add_group("Runners"), rename_group, delete_group
 
-from ..api import Api
-from ..clock import Clock
+`sandbox.clock.advance(days=8)` expires sync tokens the way time does, and
+`sandbox.apis["google_oauth"].revoke_refresh_token()` makes the next refresh fail.
+"""
 
-CLIENT_ID = "sandbox-client.apps.googleusercontent.com"
-CLIENT_SECRET = "sandbox-client-secret"
-REFRESH_TOKEN = "1//sandbox-refresh-token"
+from .oauth import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, GoogleOAuthApi
+from .people_api import GooglePeopleApi
+from .store import ContactsStore
 
-
-class GooglePeopleApi(Api):
-    name = "google_people"
-    prefix = "/google"
-
-    def __init__(self, clock: Clock, *, seed: int, anchor: date) -> None:
-        super().__init__(clock)
-
-    def register_routes(self) -> None:
-        pass
-
-    def client_settings(self, base_url: str) -> dict[str, str]:
-        return {"SOURCES__GOOGLE_PEOPLE__BASE_URL": base_url + self.prefix + "/"}
-
-
-class GoogleOAuthApi(Api):
-    name = "google_oauth"
-    prefix = "/oauth2"
-
-    def register_routes(self) -> None:
-        pass
-
-    def client_settings(self, base_url: str) -> dict[str, str]:
-        return {
-            "SOURCES__GOOGLE_PEOPLE__TOKEN_URI": base_url + self.prefix + "/token",
-            "SOURCES__GOOGLE_PEOPLE__CREDENTIALS__CLIENT_ID": CLIENT_ID,
-            "SOURCES__GOOGLE_PEOPLE__CREDENTIALS__CLIENT_SECRET": CLIENT_SECRET,
-            "SOURCES__GOOGLE_PEOPLE__CREDENTIALS__REFRESH_TOKEN": REFRESH_TOKEN,
-        }
+__all__ = [
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "REFRESH_TOKEN",
+    "ContactsStore",
+    "GoogleOAuthApi",
+    "GooglePeopleApi",
+]

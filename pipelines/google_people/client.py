@@ -1,0 +1,250 @@
+"""HTTP side of the source: the People API client, paging, retries and error meaning."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httplib2
+from dlt.extract.exceptions import DltSourceException
+from google.auth.exceptions import RefreshError, TransportError
+from google_auth_httplib2 import AuthorizedHttp
+from googleapiclient.discovery import build
+from googleapiclient.errors import HttpError
+from googleapiclient.http import HttpRequest
+
+from ..runtime.settings import SettingError
+from .credentials import RefreshingCredentials
+from .settings import (
+    CREDENTIALS_SECTION,
+    EXPIRED_SYNC_TOKEN_REASON,
+    GROUP_FIELDS,
+    MAX_BACKOFF_SECONDS,
+    PERSON_FIELDS,
+    RATE_LIMIT_REASONS,
+    RETRYABLE_STATUSES,
+    SETTINGS_SECTION,
+)
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS = (OSError, http.client.HTTPException, httplib2.HttpLib2Error, TransportError)
+SCOPE_HINT = (
+    "Authorise the OAuth client again with the scope "
+    "https://www.googleapis.com/auth/contacts.readonly and store the new refresh token."
+)
+
+
+class SourceSettingError(SettingError, DltSourceException):
+    """A SettingError raised during extraction; dlt passes DltSourceExceptions through
+    unwrapped, so the entry script still reports it as a settings problem (exit 2)."""
+
+
+class SyncTokenExpired(Exception):
+    """The People API refused a sync token as expired: a full sync is needed."""
+
+
+class GoogleApiError(Exception):
+    """A request failed for good (retries exhausted or an unexpected answer)."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int
+    backoff_seconds: float
+    max_backoff_seconds: float = MAX_BACKOFF_SECONDS
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Exponential backoff with jitter; a server's Retry-After wins when longer."""
+        wait = min(self.max_backoff_seconds, self.backoff_seconds * 2**attempt)
+        wait *= random.uniform(0.5, 1.0)
+        if retry_after is not None:
+            wait = max(wait, min(retry_after, self.max_backoff_seconds))
+        return wait
+
+
+class PeopleClient:
+    """People API v1 through google-api-python-client, pointed at `base_url`."""
+
+    def __init__(
+        self,
+        credentials: RefreshingCredentials,
+        *,
+        base_url: str,
+        page_size: int,
+        retry: RetryPolicy,
+        timeout_seconds: float,
+    ) -> None:
+        self.credentials = credentials
+        self.base_url = base_url
+        self.page_size = page_size
+        self.retry = retry
+        authorized = AuthorizedHttp(credentials, http=httplib2.Http(timeout=timeout_seconds))
+        self.service = build(
+            "people",
+            "v1",
+            http=authorized,
+            static_discovery=True,
+            cache_discovery=False,
+            client_options={"api_endpoint": base_url},
+        )
+
+    # -- listings -------------------------------------------------------------------
+    def connection_pages(self, sync_token: str | None) -> Iterator[dict]:
+        """Pages of people/me/connections: everyone, or the changes since `sync_token`."""
+        connections = self.service.people().connections()
+        params = {
+            "resourceName": "people/me",
+            "personFields": ",".join(PERSON_FIELDS),
+            "pageSize": self.page_size,
+            "requestSyncToken": True,
+        }
+        if sync_token:
+            params["syncToken"] = sync_token
+        yield from self._pages(connections, connections.list(**params), bool(sync_token))
+
+    def contact_group_pages(self, sync_token: str | None) -> Iterator[dict]:
+        """Pages of contactGroups: all of them, or the changes since `sync_token`."""
+        groups = self.service.contactGroups()
+        params = {"groupFields": ",".join(GROUP_FIELDS), "pageSize": self.page_size}
+        if sync_token:
+            params["syncToken"] = sync_token
+        yield from self._pages(groups, groups.list(**params), bool(sync_token))
+
+    def _pages(self, collection, request: HttpRequest | None, syncing: bool) -> Iterator[dict]:
+        while request is not None:
+            response = self.execute(request, syncing=syncing)
+            yield response
+            request = collection.list_next(request, response)
+
+    # -- one request, retried -------------------------------------------------------
+    def execute(self, request: HttpRequest, *, syncing: bool = False) -> dict:
+        last_error: Exception | None = None
+        for attempt in range(self.retry.attempts):
+            if attempt:
+                time.sleep(self.retry.delay(attempt - 1, _retry_after(last_error)))
+            try:
+                return request.execute(num_retries=0)
+            except HttpError as error:
+                self._raise_unless_retryable(error, syncing)
+                last_error = error
+            except RefreshError as error:
+                self._check_refresh(error)
+                last_error = error
+            except TRANSIENT_ERRORS as error:
+                last_error = error
+            logger.info(
+                "Google request failed (%s), attempt %d of %d",
+                self._describe(last_error),
+                attempt + 1,
+                self.retry.attempts,
+            )
+        raise GoogleApiError(
+            f"Google kept failing after {self.retry.attempts} attempts; last error: "
+            f"{self._describe(last_error)}. Check {SETTINGS_SECTION}.base_url and "
+            f"{SETTINGS_SECTION}.token_uri, the network, and Google's status page."
+        )
+
+    def _describe(self, error: Exception | None) -> str:
+        if isinstance(error, HttpError):
+            info = _error_body(error)
+            return f"HTTP {error.resp.status} {info.get('status', '')}".strip()
+        if isinstance(error, RefreshError):
+            return f"token endpoint answered HTTP {self.credentials.last_refresh_status}"
+        return f"{type(error).__name__}: {error}" if error else "unknown"
+
+    def _raise_unless_retryable(self, error: HttpError, syncing: bool) -> None:
+        """Return to retry; raise the meaningful error for answers that will not change."""
+        status, info = error.resp.status, _error_body(error)
+        reason = _reason(info)
+        if syncing and (status == 410 or (status == 400 and reason == EXPIRED_SYNC_TOKEN_REASON)):
+            raise SyncTokenExpired(info.get("message") or f"HTTP {status}") from None
+        if status in RETRYABLE_STATUSES or (status == 403 and reason in RATE_LIMIT_REASONS):
+            return
+        detail = f"HTTP {status} {info.get('status', '')}: {info.get('message', '')}".strip()
+        if status == 401:
+            raise SourceSettingError(
+                f"{CREDENTIALS_SECTION}.refresh_token",
+                f"the People API refused the access token these credentials produced ({detail})",
+                hint=SCOPE_HINT,
+            ) from None
+        if status == 403:
+            raise SourceSettingError(
+                f"{CREDENTIALS_SECTION}.refresh_token",
+                f"the People API denied access ({detail})",
+                hint=SCOPE_HINT + " The People API must be enabled in the client's project.",
+            ) from None
+        if status == 404:
+            raise SourceSettingError(
+                f"{SETTINGS_SECTION}.base_url",
+                f"no People API answers at {self.base_url} (HTTP 404)",
+                secret=False,
+            ) from None
+        raise GoogleApiError(f"People API request failed: {detail}") from None
+
+    def _check_refresh(self, error: RefreshError) -> None:
+        """Raise a settings error when the token endpoint refused us; return to retry."""
+        status = self.credentials.last_refresh_status
+        body = error.args[1] if len(error.args) > 1 and isinstance(error.args[1], dict) else {}
+        code = str(body.get("error", ""))
+        if code == "invalid_grant":
+            raise SourceSettingError(
+                f"{CREDENTIALS_SECTION}.refresh_token",
+                "Google refused the OAuth refresh token (invalid_grant: expired or revoked)",
+                hint=SCOPE_HINT,
+            ) from None
+        if code in ("invalid_client", "unauthorized_client"):
+            raise SourceSettingError(
+                f"{CREDENTIALS_SECTION}.client_id",
+                f"Google refused the OAuth client ({code}); check client_id and client_secret, "
+                "and that the refresh token was issued to this client",
+            ) from None
+        if status is None or status in RETRYABLE_STATUSES:
+            return
+        if status == 404:
+            raise SourceSettingError(
+                f"{SETTINGS_SECTION}.token_uri",
+                "no OAuth token endpoint answers at this address (HTTP 404)",
+                secret=False,
+            ) from None
+        raise SourceSettingError(
+            f"{CREDENTIALS_SECTION}.refresh_token",
+            f"the OAuth token endpoint refused the refresh ({code or f'HTTP {status}'})",
+            hint=SCOPE_HINT,
+        ) from None
+
+
+def _error_body(error: HttpError) -> dict:
+    """The `error` object of Google's JSON error body; {} for HTML pages."""
+    try:
+        body = json.loads(error.content.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return {}
+    inner = body.get("error") if isinstance(body, dict) else None
+    return inner if isinstance(inner, dict) else {}
+
+
+def _reason(info: dict) -> str | None:
+    """The ErrorInfo reason, or the legacy errors[].reason."""
+    for detail in info.get("details") or []:
+        if isinstance(detail, dict) and detail.get("reason"):
+            return str(detail["reason"])
+    for item in info.get("errors") or []:
+        if isinstance(item, dict) and item.get("reason"):
+            return str(item["reason"])
+    return None
+
+
+def _retry_after(error: Exception | None) -> float | None:
+    if isinstance(error, HttpError):
+        value = error.resp.get("retry-after")
+        try:
+            return float(value) if value is not None else None
+        except ValueError:
+            return None
+    return None

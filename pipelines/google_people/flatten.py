@@ -1,0 +1,168 @@
+"""Turn People API resources into raw rows shaped by the raw_google contract."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+_FRACTION = re.compile(r"\.(\d{6})\d+")
+
+
+def parse_time(value: Any) -> datetime | None:
+    """RFC 3339 as Google writes it (Z, up to nanoseconds) -> aware UTC datetime."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(_FRACTION.sub(r".\1", value.replace("Z", "+00:00")))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def primary_item(items: Any) -> dict | None:
+    """The item whose metadata says primary; the first one when none does."""
+    if not isinstance(items, list) or not items:
+        return None
+    for item in items:
+        if isinstance(item, dict) and (item.get("metadata") or {}).get("primary"):
+            return item
+    return items[0] if isinstance(items[0], dict) else None
+
+
+def latest_update(metadata: dict) -> datetime | None:
+    """The newest updateTime across the person's sources."""
+    times = [parse_time(s.get("updateTime")) for s in metadata.get("sources") or []]
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
+
+
+def birthday_parts(birthdays: Any) -> tuple[date | None, int | None, int | None]:
+    """(date, month, day): the date only when the year is known (never a made-up year)."""
+    dated = [b for b in birthdays or [] if isinstance(b, dict) and b.get("date")]
+    item = primary_item(dated)
+    if item is None:
+        return None, None, None
+    when = item["date"]
+    year, month, day = (int(when.get(k) or 0) for k in ("year", "month", "day"))
+    month_known = 1 <= month <= 12
+    day_known = month_known and 1 <= day <= 31
+    if year and day_known:
+        try:
+            return date(year, month, day), month, day
+        except ValueError:  # 31 April, 29 February of a common year
+            pass
+    return None, month if month_known else None, day if day_known else None
+
+
+def _emails(items: Any) -> list[dict]:
+    primary = primary_item(items)
+    return [
+        {"value": i.get("value"), "type": i.get("type"), "primary": i is primary}
+        for i in items or []
+        if isinstance(i, dict)
+    ]
+
+
+def _phones(items: Any) -> list[dict]:
+    primary = primary_item(items)
+    return [
+        {
+            "value": i.get("value"),
+            "canonical_form": i.get("canonicalForm"),
+            "type": i.get("type"),
+            "primary": i is primary,
+        }
+        for i in items or []
+        if isinstance(i, dict)
+    ]
+
+
+def _memberships(items: Any) -> list[str]:
+    names = {
+        (m.get("contactGroupMembership") or {}).get("contactGroupResourceName")
+        for m in items or []
+        if isinstance(m, dict)
+    }
+    return sorted(n for n in names if n)
+
+
+def contact_row(person: dict) -> dict:
+    """One raw_google.contacts row; a deleted person keeps only what the sync says."""
+    metadata = person.get("metadata") or {}
+    if metadata.get("deleted"):
+        return deleted_contact_row(
+            person["resourceName"],
+            etag=person.get("etag"),
+            updated_at=latest_update(metadata),
+            person=person,
+        )
+    name = primary_item(person.get("names")) or {}
+    email = primary_item(person.get("emailAddresses")) or {}
+    organization = primary_item(person.get("organizations")) or {}
+    birthday, month, day = birthday_parts(person.get("birthdays"))
+    return {
+        "resource_name": person["resourceName"],
+        "etag": person.get("etag"),
+        "display_name": name.get("displayName"),
+        "given_name": name.get("givenName"),
+        "family_name": name.get("familyName"),
+        "primary_email": email.get("value"),
+        "emails": _emails(person.get("emailAddresses")),
+        "phone_numbers": _phones(person.get("phoneNumbers")),
+        "organization": organization.get("name"),
+        "job_title": organization.get("title"),
+        "birthday": birthday,
+        "birthday_month": month,
+        "birthday_day": day,
+        "updated_at": latest_update(metadata),
+        "is_deleted": False,
+        "memberships": _memberships(person.get("memberships")),
+        "person": person,
+    }
+
+
+def deleted_contact_row(
+    resource_name: str,
+    *,
+    etag: str | None = None,
+    updated_at: datetime | None = None,
+    person: dict | None = None,
+) -> dict:
+    return {
+        "resource_name": resource_name,
+        "etag": etag,
+        "updated_at": updated_at,
+        "is_deleted": True,
+        "person": person,
+    }
+
+
+def contact_group_row(group: dict) -> dict:
+    metadata = group.get("metadata") or {}
+    if metadata.get("deleted"):
+        return deleted_group_row(
+            group["resourceName"],
+            etag=group.get("etag"),
+            updated_at=parse_time(metadata.get("updateTime")),
+        )
+    return {
+        "resource_name": group["resourceName"],
+        "etag": group.get("etag"),
+        "name": group.get("name"),
+        "formatted_name": group.get("formattedName"),
+        "group_type": group.get("groupType"),
+        "updated_at": parse_time(metadata.get("updateTime")),
+        "is_deleted": False,
+    }
+
+
+def deleted_group_row(
+    resource_name: str, *, etag: str | None = None, updated_at: datetime | None = None
+) -> dict:
+    return {
+        "resource_name": resource_name,
+        "etag": etag,
+        "updated_at": updated_at,
+        "is_deleted": True,
+    }

@@ -1,0 +1,234 @@
+"""Faults, quotas, refused credentials and failed runs: the sync token never skips data."""
+
+from __future__ import annotations
+
+import json
+
+import httplib2
+import pytest
+from dlt.pipeline.pipeline import Pipeline
+from googleapiclient.errors import HttpError
+
+from pipelines.google_people.client import (
+    GoogleApiError,
+    PeopleClient,
+    RetryPolicy,
+    SourceSettingError,
+    SyncTokenExpired,
+)
+from pipelines.google_people.credentials import GoogleOAuthUserCredentials
+from sandbox import Sandbox
+from sandbox.google_people import ContactsStore
+from tests.utils import PipelineEnv
+
+from .conftest import connection_calls
+
+WRONG_TOKEN = "1//wrong-refresh-token-4f1c9a"
+
+
+def titles(env: PipelineEnv) -> dict[str, str | None]:
+    return dict(env.query("select resource_name, job_title from raw_google.contacts"))
+
+
+def live(env: PipelineEnv) -> set[str]:
+    return {
+        r[0]
+        for r in env.query("select resource_name from raw_google.contacts where not is_deleted")
+    }
+
+
+def test_faults_at_15_percent_change_nothing_in_the_result(
+    load, google_env: PipelineEnv, sandbox: Sandbox, store: ContactsStore, monkeypatch
+) -> None:
+    monkeypatch.setenv("SOURCES__GOOGLE_PEOPLE__PAGE_SIZE", "10")
+    sandbox.inject_faults(0.15, apis={"google_people"}, seed=1)
+    assert load() == 0, load.output.err
+    assert live(google_env) == set(store.resource_names())
+
+    edited, deleted = store.resource_names()[10:12]
+    store.edit_person(edited, job_title="Harbour Master")
+    store.delete_person(deleted)
+    added = store.add_person("Hedy", "Markey", emails=["hedy@example.org"])
+    assert load() == 0, load.output.err
+    assert live(google_env) == set(store.resource_names()) and added in live(google_env)
+    assert titles(google_env)[edited] == "Harbour Master"
+    assert google_env.row_counts("raw_google") == {"contact_groups": 14, "contacts": 301}
+
+    faults = {e.fault for e in sandbox.log.entries() if e.fault}
+    assert {"429", "drop"} <= faults and faults & {"500", "502", "503"}
+
+
+def test_token_endpoint_faults_are_retried_too(
+    load, google_env: PipelineEnv, sandbox: Sandbox
+) -> None:
+    sandbox.inject_faults(1.0, kinds=("drop",), apis={"google_oauth"})
+    original = sandbox.faults.draw
+    budget = iter(range(3))  # the first three token requests drop, then the endpoint heals
+
+    def draw(api: str):
+        return original(api) if api == "google_oauth" and next(budget, None) is not None else None
+
+    sandbox.faults.draw = draw
+    assert load() == 0, load.output.err
+    token_calls = [e.status for e in sandbox.log.entries("google_oauth")]
+    assert token_calls[-1] == 200 and 0 in token_calls
+    assert google_env.row_counts("raw_google")["contacts"] == 300
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named", "code"),
+    [
+        (
+            "REFRESH_TOKEN",
+            WRONG_TOKEN,
+            "SOURCES__GOOGLE_PEOPLE__CREDENTIALS__REFRESH_TOKEN",
+            "invalid_grant",
+        ),
+        (
+            "CLIENT_SECRET",
+            "wrong-secret-0b7e2d",
+            "SOURCES__GOOGLE_PEOPLE__CREDENTIALS__CLIENT_ID",
+            "invalid_client",
+        ),
+    ],
+)
+def test_refused_credentials_fail_fast_naming_the_setting(
+    load, google_env: PipelineEnv, sandbox: Sandbox, monkeypatch, variable, value, named, code
+) -> None:
+    monkeypatch.setenv(f"SOURCES__GOOGLE_PEOPLE__CREDENTIALS__{variable}", value)
+    assert load() == 2
+    out, err = load.output
+    assert named in err and code in err
+    assert value not in out + err
+    assert len(sandbox.log.entries("google_oauth")) == 1  # no retries of a refusal
+    assert sandbox.log.entries("google_people") == []
+    tables = google_env.query(
+        "select count(*) from information_schema.tables where table_schema = 'raw_google' "
+        "and table_name in ('contacts', 'contact_groups')"
+    )
+    rows = google_env.query("select count(*) from raw_google.contacts") if tables[0][0] else [(0,)]
+    assert rows == [(0,)]  # nothing written
+
+
+def test_revoked_access_after_a_good_run_fails_with_exit_2(
+    load, google_env: PipelineEnv, sandbox: Sandbox
+) -> None:
+    assert load() == 0, load.output.err
+    sandbox.apis["google_oauth"].revoke_refresh_token()
+    assert load() == 2
+    assert "SOURCES__GOOGLE_PEOPLE__CREDENTIALS__REFRESH_TOKEN" in load.output.err
+
+
+def test_extract_failing_mid_sync_keeps_the_previous_token(
+    load, google_env: PipelineEnv, sandbox: Sandbox, store: ContactsStore, monkeypatch
+) -> None:
+    monkeypatch.setenv("SOURCES__GOOGLE_PEOPLE__PAGE_SIZE", "50")
+    monkeypatch.setenv("SOURCES__GOOGLE_PEOPLE__MAX_ATTEMPTS", "3")
+    assert load() == 0, load.output.err
+    names = store.resource_names()
+    for name in names[:120]:  # enough changes for three pages of changes
+        store.edit_person(name, job_title="Changed")
+    original = sandbox.faults.draw
+    served = iter(range(2))  # two requests are served (page 1 of 3 among them), then 500s
+
+    def draw(api: str):
+        if api != "google_people":
+            return original(api)
+        return None if next(served, None) is not None else "500"
+
+    sandbox.faults.draw = draw
+    assert load() == 1
+    assert "Google kept failing after 3 attempts" in load.output.err
+    assert sum(t == "Changed" for t in titles(google_env).values()) == 0
+
+    sandbox.faults.draw = original
+    sandbox.log.clear()
+    assert load() == 0, load.output.err
+    calls = connection_calls(sandbox)
+    assert calls[0]["syncToken"] and len(calls) == 3  # the same changes, from the old token
+    assert sum(t == "Changed" for t in titles(google_env).values()) == 120
+
+
+@pytest.mark.parametrize("stage", ["check", "load"])
+def test_a_failed_run_leaves_token_and_tables_consistent(
+    load, google_env: PipelineEnv, store: ContactsStore, monkeypatch, stage
+) -> None:
+    assert load() == 0, load.output.err
+    first, second = store.resource_names()[:2]
+    store.edit_person(first, job_title="First change")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"{stage} failed")
+
+    with monkeypatch.context() as patch:
+        if stage == "check":
+            patch.setattr("migrations.contract.check", broken)
+        else:
+            patch.setattr(Pipeline, "load", broken)
+        assert load() == 1
+    assert titles(google_env)[first] != "First change"
+
+    store.edit_person(second, job_title="Second change")
+    assert load() == 0, load.output.err
+    assert titles(google_env)[first] == "First change"
+    assert titles(google_env)[second] == "Second change"
+    assert live(google_env) == set(store.resource_names())
+
+
+# -- how the client reads Google's answers ---------------------------------------------
+
+
+@pytest.fixture
+def client() -> PeopleClient:
+    credentials = GoogleOAuthUserCredentials()
+    credentials.client_id, credentials.client_secret, credentials.refresh_token = "id", "s", "r"
+    return PeopleClient(
+        credentials.to_native_credentials("http://127.0.0.1:9/token"),
+        base_url="http://127.0.0.1:9/",
+        page_size=10,
+        retry=RetryPolicy(2, 0.0),
+        timeout_seconds=1,
+    )
+
+
+def http_error(status: int, body: dict | None = None) -> HttpError:
+    content = json.dumps({"error": body}).encode() if body else b"<html>oops</html>"
+    return HttpError(httplib2.Response({"status": status}), content)
+
+
+def test_410_with_a_sync_token_means_expired(client: PeopleClient) -> None:
+    with pytest.raises(SyncTokenExpired):
+        client._raise_unless_retryable(
+            http_error(410, {"code": 410, "message": "gone"}), syncing=True
+        )
+
+
+def test_rate_limit_reasons_on_403_are_retried(client: PeopleClient) -> None:
+    error = http_error(403, {"code": 403, "errors": [{"reason": "userRateLimitExceeded"}]})
+    client._raise_unless_retryable(error, syncing=False)  # returns: retry
+
+
+@pytest.mark.parametrize(
+    ("status", "setting"),
+    [(401, "REFRESH_TOKEN"), (403, "REFRESH_TOKEN"), (404, "SOURCES__GOOGLE_PEOPLE__BASE_URL")],
+)
+def test_answers_that_will_not_change_name_a_setting(client: PeopleClient, status, setting) -> None:
+    with pytest.raises(SourceSettingError) as caught:
+        client._raise_unless_retryable(
+            http_error(status, {"code": status, "status": "X"}), syncing=False
+        )
+    assert setting in str(caught.value)
+
+
+def test_other_client_errors_fail_without_retry(client: PeopleClient) -> None:
+    with pytest.raises(GoogleApiError, match="HTTP 409"):
+        client._raise_unless_retryable(
+            http_error(409, {"code": 409, "status": "ABORTED"}), syncing=False
+        )
+
+
+def test_backoff_doubles_and_honours_retry_after() -> None:
+    policy = RetryPolicy(8, 1.0, max_backoff_seconds=10.0)
+    assert 2.0 <= policy.delay(2) <= 4.0
+    assert policy.delay(6) <= 10.0
+    assert policy.delay(0, retry_after=7) == 7
