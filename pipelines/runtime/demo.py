@@ -170,11 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     if report:
         print("\n" + report)
     relative = warehouse.relative_to(PROJECT_ROOT)
-    print(f"\n  DuckDB file: {relative}   (duckdb {relative})")
+    print(f"\n  DuckDB file: {relative}")
+    print("  Dashboards (dlt's marimo app on http://127.0.0.1:2718):")
+    print("    source .venv/bin/activate")
     for name in pipelines:
-        print(
-            f"  Dashboard:   DLT_DATA_DIR={DEMO_DIR.relative_to(PROJECT_ROOT)}/dlt .venv/bin/dlt pipeline {name} show"
-        )
+        print(f"    DLT_DATA_DIR={DEMO_DIR.relative_to(PROJECT_ROOT)}/dlt dlt pipeline {name} show")
     return 0
 
 
