@@ -20,11 +20,9 @@ from .settings import (
     CONTACT_GROUP_COLUMNS,
     DEFAULT_BASE_URL,
     DEFAULT_TOKEN_URI,
-    GROUP_FIELDS,
     MAX_ATTEMPTS,
     MAX_PAGE_SIZE,
     PAGE_SIZE,
-    PERSON_FIELDS,
     REQUEST_TIMEOUT_SECONDS,
     RETRY_BACKOFF_SECONDS,
     SETTINGS_SECTION,
@@ -75,7 +73,7 @@ def contacts(client: PeopleClient) -> Iterator[list[dict]]:
         pages=client.connection_pages,
         to_row=contact_row,
         deleted_row=deleted_contact_row,
-        parameters={"personFields": PERSON_FIELDS, "pageSize": client.page_size},
+        parameters=client.connection_parameters,
     )
     yield from synchronise(listing, dlt.current.resource_state())
 
@@ -94,6 +92,6 @@ def contact_groups(client: PeopleClient) -> Iterator[list[dict]]:
         pages=client.contact_group_pages,
         to_row=contact_group_row,
         deleted_row=deleted_group_row,
-        parameters={"groupFields": GROUP_FIELDS, "pageSize": client.page_size},
+        parameters=client.group_parameters,
     )
     yield from synchronise(listing, dlt.current.resource_state())

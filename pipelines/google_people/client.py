@@ -22,7 +22,6 @@ from ..runtime.settings import SettingError
 from .credentials import RefreshingCredentials
 from .settings import (
     CREDENTIALS_SECTION,
-    EXPIRED_SYNC_TOKEN_REASON,
     GROUP_FIELDS,
     MAX_BACKOFF_SECONDS,
     PERSON_FIELDS,
@@ -46,7 +45,13 @@ class SourceSettingError(SettingError, DltSourceException):
 
 
 class SyncTokenExpired(Exception):
-    """The People API refused a sync token as expired: a full sync is needed."""
+    """The People API refused a sync token: a full sync without it is needed.
+
+    Google documents an ErrorInfo reason EXPIRED_SYNC_TOKEN, its guide says 410, and
+    real answers are 400 FAILED_PRECONDITION or INVALID_ARGUMENT, with or without the
+    reason. Any 400 or 410 to a sync request therefore means "start over": a full sync
+    is always correct, and a request that is wrong for another reason fails there.
+    """
 
 
 class GoogleApiError(Exception):
@@ -82,8 +87,14 @@ class PeopleClient:
     ) -> None:
         self.credentials = credentials
         self.base_url = base_url
-        self.page_size = page_size
         self.retry = retry
+        # What the API requires to stay the same across the pages and syncs of a listing.
+        self.connection_parameters = {
+            "personFields": ",".join(PERSON_FIELDS),
+            "pageSize": page_size,
+            "requestSyncToken": True,
+        }
+        self.group_parameters = {"groupFields": ",".join(GROUP_FIELDS), "pageSize": page_size}
         authorized = AuthorizedHttp(credentials, http=httplib2.Http(timeout=timeout_seconds))
         self.service = build(
             "people",
@@ -98,27 +109,19 @@ class PeopleClient:
     def connection_pages(self, sync_token: str | None) -> Iterator[dict]:
         """Pages of people/me/connections: everyone, or the changes since `sync_token`."""
         connections = self.service.people().connections()
-        params = {
-            "resourceName": "people/me",
-            "personFields": ",".join(PERSON_FIELDS),
-            "pageSize": self.page_size,
-            "requestSyncToken": True,
-        }
-        if sync_token:
-            params["syncToken"] = sync_token
-        yield from self._pages(connections, connections.list(**params), bool(sync_token))
+        params = {"resourceName": "people/me", **self.connection_parameters}
+        yield from self._pages(connections, params, sync_token)
 
     def contact_group_pages(self, sync_token: str | None) -> Iterator[dict]:
         """Pages of contactGroups: all of them, or the changes since `sync_token`."""
-        groups = self.service.contactGroups()
-        params = {"groupFields": ",".join(GROUP_FIELDS), "pageSize": self.page_size}
-        if sync_token:
-            params["syncToken"] = sync_token
-        yield from self._pages(groups, groups.list(**params), bool(sync_token))
+        yield from self._pages(self.service.contactGroups(), self.group_parameters, sync_token)
 
-    def _pages(self, collection, request: HttpRequest | None, syncing: bool) -> Iterator[dict]:
+    def _pages(self, collection, params: dict, sync_token: str | None) -> Iterator[dict]:
+        if sync_token:
+            params = {**params, "syncToken": sync_token}
+        request: HttpRequest | None = collection.list(**params)
         while request is not None:
-            response = self.execute(request, syncing=syncing)
+            response = self.execute(request, syncing=bool(sync_token))
             yield response
             request = collection.list_next(request, response)
 
@@ -162,8 +165,11 @@ class PeopleClient:
         """Return to retry; raise the meaningful error for answers that will not change."""
         status, info = error.resp.status, _error_body(error)
         reason = _reason(info)
-        if syncing and (status == 410 or (status == 400 and reason == EXPIRED_SYNC_TOKEN_REASON)):
-            raise SyncTokenExpired(info.get("message") or f"HTTP {status}") from None
+        if syncing and status in (400, 410):
+            code = reason or info.get("status") or ""
+            raise SyncTokenExpired(
+                f"Google refused the sync token (HTTP {status} {code}: {info.get('message', '')})."
+            ) from None
         if status in RETRYABLE_STATUSES or (status == 403 and reason in RATE_LIMIT_REASONS):
             return
         detail = f"HTTP {status} {info.get('status', '')}: {info.get('message', '')}".strip()

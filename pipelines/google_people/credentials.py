@@ -8,6 +8,8 @@ from dlt.common.typing import TSecretStrValue
 from google.auth.transport import Request
 from google.oauth2.credentials import Credentials
 
+from ..runtime.redaction import redactor
+
 
 @configspec
 class GoogleOAuthUserCredentials(CredentialsConfiguration):
@@ -55,3 +57,6 @@ class RefreshingCredentials(Credentials):
             super().refresh(recorder)
         finally:
             self.last_refresh_status = recorder.status
+        # An access token is a secret too, and Google may hand out a new refresh token.
+        redactor.add(self.token)
+        redactor.add(self.refresh_token)

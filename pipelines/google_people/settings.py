@@ -57,7 +57,6 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 RATE_LIMIT_REASONS = frozenset(
     {"rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED"}
 )
-EXPIRED_SYNC_TOKEN_REASON = "EXPIRED_SYNC_TOKEN"
 
 CONTACT_COLUMNS: TTableSchemaColumns = {
     "resource_name": {"data_type": "text", "nullable": False, "primary_key": True},

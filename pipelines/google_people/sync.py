@@ -93,7 +93,12 @@ def _remember(listing: Listing, state: dict, next_token: str | None) -> None:
 
 
 def live_keys_in_destination(table: str) -> set[str]:
-    """resource_name of the rows the warehouse holds as live; empty before the first load."""
+    """resource_name of the rows the warehouse holds as live; empty before the first load
+    and when this run empties the table anyway (--full-refresh)."""
+    package_state = dlt.current.load_package_state()["state"]
+    emptied = package_state.get("truncated_tables", []) + package_state.get("dropped_tables", [])
+    if any(t.get("name") == table for t in emptied):
+        return set()
     pipeline = dlt.current.pipeline()
     if pipeline.destination is None:
         logger.warning("%s: no destination to compare with; deletions are not flagged", table)

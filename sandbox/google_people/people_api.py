@@ -151,7 +151,12 @@ class GooglePeopleApi(Api):
             if source not in READ_SOURCE_TYPES:
                 raise errors.invalid_argument(f"Invalid value at 'sources', \"{source}\"")
         sync_fingerprint = _digest(
-            {"personFields": sorted(wanted), "sortOrder": sort_order, "sources": sources}
+            {
+                "personFields": sorted(wanted),
+                "pageSize": page_size,
+                "sortOrder": sort_order,
+                "sources": sources,
+            }
         )
         with self.store.lock:
             cursor, offset = self._cursor(
@@ -174,7 +179,7 @@ class GooglePeopleApi(Api):
         wanted = _field_mask(request, "groupFields", GROUP_FIELDS, required=False)
         wanted = wanted or set(DEFAULT_GROUP_FIELDS)
         page_size = _page_size(request, default=30)
-        sync_fingerprint = _digest({"groupFields": sorted(wanted)})
+        sync_fingerprint = _digest({"groupFields": sorted(wanted), "pageSize": page_size})
         with self.store.lock:
             cursor, offset = self._cursor(
                 request,

@@ -7,6 +7,8 @@ from datetime import date
 
 from sandbox import Sandbox
 from sandbox.google_people import ContactsStore
+from sandbox.google_people import errors as google_errors
+from sandbox.wire import HttpError as WireHttpError
 from tests.utils import PipelineEnv
 
 from .conftest import connection_calls
@@ -169,15 +171,34 @@ def test_expired_sync_token_falls_back_to_a_full_sync_that_flags_deletions(
     assert contacts(google_env, "job_title")[added] == ("Rear Admiral",)
 
 
-def test_expire_helper_triggers_the_same_fallback(
-    load, google_env: PipelineEnv, sandbox: Sandbox, store: ContactsStore
+def test_expired_token_without_the_documented_reason_still_falls_back(
+    load, google_env: PipelineEnv, sandbox: Sandbox, store: ContactsStore, monkeypatch
 ) -> None:
+    """Real answers to an expired token vary: 400 INVALID_ARGUMENT without an ErrorInfo
+    is one of them (410 another); none may leave the pipeline failing run after run."""
     assert load() == 0, load.output.err
     store.expire_sync_tokens()
+    message = "Sync token is expired. Clear local cache and retry call without the sync token."
+    monkeypatch.setattr(
+        google_errors,
+        "expired_sync_token",
+        lambda: WireHttpError(google_errors.error(400, "INVALID_ARGUMENT", message)),
+    )
     sandbox.log.clear()
     assert load() == 0, load.output.err
     assert [e.status for e in sandbox.log.entries("google_people")] == [400, 200, 400, 200]
     assert google_env.row_counts("raw_google") == {"contact_groups": 14, "contacts": 300}
+
+
+def test_full_refresh_reloads_exactly_what_google_holds(
+    load, google_env: PipelineEnv, store: ContactsStore
+) -> None:
+    assert load() == 0, load.output.err
+    gone = store.resource_names()[3]
+    store.delete_person(gone)
+    assert load("--full-refresh") == 0, load.output.err
+    # the emptied table gets no data-less "deleted" rows for people it no longer holds
+    assert set(contacts(google_env, "is_deleted")) == set(store.resource_names())
 
 
 def test_contact_groups_sync_renames_and_deletions(

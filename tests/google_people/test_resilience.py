@@ -17,8 +17,9 @@ from pipelines.google_people.client import (
     SyncTokenExpired,
 )
 from pipelines.google_people.credentials import GoogleOAuthUserCredentials
+from pipelines.runtime.redaction import MASK, redactor
 from sandbox import Sandbox
-from sandbox.google_people import ContactsStore
+from sandbox.google_people import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, ContactsStore
 from tests.utils import PipelineEnv
 
 from .conftest import connection_calls
@@ -196,11 +197,65 @@ def http_error(status: int, body: dict | None = None) -> HttpError:
     return HttpError(httplib2.Response({"status": status}), content)
 
 
-def test_410_with_a_sync_token_means_expired(client: PeopleClient) -> None:
+EXPIRED_MESSAGE = "Sync token is expired. Clear local cache and retry call without the sync token."
+EXPIRED_INFO = {
+    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+    "reason": "EXPIRED_SYNC_TOKEN",
+    "domain": "people.googleapis.com",
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (400, {"code": 400, "status": "FAILED_PRECONDITION", "details": [EXPIRED_INFO]}),
+        (400, {"code": 400, "status": "INVALID_ARGUMENT", "details": [EXPIRED_INFO]}),
+        (400, {"code": 400, "status": "INVALID_ARGUMENT", "message": EXPIRED_MESSAGE}),
+        (400, {"code": 400, "status": "INVALID_ARGUMENT", "message": "Invalid sync token."}),
+        (410, {"code": 410, "message": "gone"}),
+        (410, None),  # an HTML page
+    ],
+)
+def test_every_known_refusal_of_a_sync_token_means_sync_fully(
+    client: PeopleClient, status, body
+) -> None:
     with pytest.raises(SyncTokenExpired):
-        client._raise_unless_retryable(
-            http_error(410, {"code": 410, "message": "gone"}), syncing=True
-        )
+        client._raise_unless_retryable(http_error(status, body), syncing=True)
+
+
+def test_a_400_to_a_full_sync_is_a_plain_failure(client: PeopleClient) -> None:
+    body = {"code": 400, "status": "INVALID_ARGUMENT", "message": "personFields mask is required."}
+    with pytest.raises(GoogleApiError, match="personFields mask is required"):
+        client._raise_unless_retryable(http_error(400, body), syncing=False)
+
+
+def test_expired_access_token_is_refreshed_and_never_printed(
+    sandbox: Sandbox, store: ContactsStore
+) -> None:
+    credentials = GoogleOAuthUserCredentials()
+    credentials.client_id = CLIENT_ID
+    credentials.client_secret, credentials.refresh_token = CLIENT_SECRET, REFRESH_TOKEN
+    people = PeopleClient(
+        credentials.to_native_credentials(sandbox.url("google_oauth") + "/token"),
+        base_url=sandbox.url("google_people"),  # a path prefix, and no trailing slash
+        page_size=1000,
+        retry=RetryPolicy(1, 0.0),
+        timeout_seconds=5,
+    )
+    assert len(next(people.connection_pages(None))["connections"]) == 300
+    first_token = people.credentials.token
+    sandbox.clock.advance(hours=2)  # Google has expired it; the client still trusts it
+    assert len(next(people.connection_pages(None))["connections"]) == 300
+    calls = [(e.api, e.status) for e in sandbox.log.entries()]
+    assert calls == [
+        ("google_oauth", 200),
+        ("google_people", 200),
+        ("google_people", 401),
+        ("google_oauth", 200),
+        ("google_people", 200),
+    ]
+    for token in (first_token, people.credentials.token):
+        assert redactor.redact(f"Bearer {token}") == f"Bearer {MASK}"
 
 
 def test_rate_limit_reasons_on_403_are_retried(client: PeopleClient) -> None:

@@ -113,10 +113,15 @@ def test_sync_token_returns_edits_additions_and_deletions(service, store: Contac
     assert "connections" not in response and "nextSyncToken" in response
 
 
-def test_sync_token_must_keep_the_person_fields(service) -> None:
-    token = full_sync_token(service)
+@pytest.mark.parametrize(
+    "changed", [{"personFields": "names"}, {"pageSize": 500}, {"sortOrder": "FIRST_NAME_ASCENDING"}]
+)
+def test_sync_token_requires_the_first_calls_parameters(service, changed) -> None:
+    token = full_sync_token(service)  # pageSize=1000
+    params = {"pageSize": 1000, "requestSyncToken": True, "syncToken": token, **changed}
     with pytest.raises(HttpError) as caught:
-        listing(service, personFields="names", requestSyncToken=True, syncToken=token).execute()
+        listing(service, **params).execute()
+    assert caught.value.resp.status == 400
     assert error_body(caught.value)["status"] == "INVALID_ARGUMENT"
 
 
@@ -139,10 +144,11 @@ def test_sync_tokens_expire_seven_days_after_the_full_sync(
 ) -> None:
     token = full_sync_token(service)
     sandbox.clock.advance(days=6)
-    token = listing(service, requestSyncToken=True, syncToken=token).execute()["nextSyncToken"]
+    changes = listing(service, pageSize=1000, requestSyncToken=True, syncToken=token)
+    token = changes.execute()["nextSyncToken"]
     sandbox.clock.advance(days=1, minutes=1)  # 7 days after the full sync, 1 after the last
     with pytest.raises(HttpError) as caught:
-        listing(service, requestSyncToken=True, syncToken=token).execute()
+        listing(service, pageSize=1000, requestSyncToken=True, syncToken=token).execute()
     assert caught.value.resp.status == 400
     assert error_body(caught.value) == EXPIRED
 
@@ -151,7 +157,7 @@ def test_expire_helper_expires_every_token_at_once(service, store: ContactsStore
     token = full_sync_token(service)
     store.expire_sync_tokens()
     with pytest.raises(HttpError) as caught:
-        listing(service, requestSyncToken=True, syncToken=token).execute()
+        listing(service, pageSize=1000, requestSyncToken=True, syncToken=token).execute()
     assert error_body(caught.value) == EXPIRED
     assert full_sync_token(service)  # a new full sync starts a fresh chain
 
