@@ -12,6 +12,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from notion_client.errors import HTTPResponseError, RequestTimeoutError
 from pipelines.runtime import SettingError
 
 from . import settings
+from .values import timestamp
 
 log = logging.getLogger(__name__)
 
@@ -119,21 +121,67 @@ class NotionClient:
         """One page (also a trashed one), or None when it is gone or no longer shared."""
         return self._optional("page", self._sdk.pages.retrieve, (404,), page_id=page_id)
 
-    def query(
+    def query_pages(
         self,
         data_source_id: str,
         *,
-        filter: dict[str, Any] | None = None,
-        sorts: list[dict[str, Any]] | None = None,
+        by: str = "last_edited_time",
+        since: datetime | None = None,
         filter_properties: list[str] | None = None,
         page_size: int = settings.PAGE_SIZE,
-    ) -> Iterator[list[dict[str, Any]]]:
-        """Pages of a data source, one API page (up to `page_size` results) at a time."""
-        arguments: dict[str, Any] = {"data_source_id": data_source_id, "page_size": page_size}
-        if filter:
-            arguments["filter"] = filter
-        if sorts:
-            arguments["sorts"] = sorts
+    ) -> Iterator[dict[str, Any]]:
+        """Every page of a data source with `by` on or after `since` (all when None).
+
+        Results are asked oldest `by` first. One query returns at most 10,000 results:
+        past that, `has_more` is false and a response (any of them) carries
+        `request_status.type = "incomplete"`. The read then goes on with a new query from
+        the newest `by` seen, so a page may come twice; callers keep the later copy.
+        """
+        anchor = since
+        while True:
+            newest: datetime | None = None
+            incomplete = False
+            for response in self._query_responses(
+                data_source_id, by, anchor, filter_properties, page_size
+            ):
+                status = response.get("request_status") or {}
+                incomplete = incomplete or status.get("type") == "incomplete"
+                for page in response.get("results") or []:
+                    stamp = timestamp(page.get(by))
+                    if stamp is not None and (newest is None or stamp > newest):
+                        newest = stamp
+                    yield page
+            if not incomplete:
+                return
+            if newest is None or (anchor is not None and newest <= anchor):
+                raise NotionRequestFailed(
+                    f"Notion query of data source {data_source_id} stopped at its result "
+                    f"limit, and more pages than that share {by} {newest}: it cannot be read "
+                    "in windows of that timestamp."
+                )
+            log.info(
+                "Notion data source %s: result limit reached; reading on from %s",
+                data_source_id,
+                notion_time(newest),
+            )
+            anchor = newest
+
+    def _query_responses(
+        self,
+        data_source_id: str,
+        by: str,
+        since: datetime | None,
+        filter_properties: list[str] | None,
+        page_size: int,
+    ) -> Iterator[dict[str, Any]]:
+        """The responses of one query, following next_cursor."""
+        arguments: dict[str, Any] = {
+            "data_source_id": data_source_id,
+            "page_size": page_size,
+            "sorts": [{"timestamp": by, "direction": "ascending"}],
+        }
+        if since is not None:
+            arguments["filter"] = {"timestamp": by, by: {"on_or_after": notion_time(since)}}
         if filter_properties:
             arguments["filter_properties"] = filter_properties
         cursor = None
@@ -141,7 +189,7 @@ class NotionClient:
             response = self._call(
                 "query data source", self._sdk.data_sources.query, start_cursor=cursor, **arguments
             )
-            yield response.get("results", [])
+            yield response
             cursor = response.get("next_cursor")
             if not response.get("has_more") or not cursor:
                 return
@@ -241,3 +289,8 @@ def normalise_base_url(base_url: str) -> str:
     """The SDK appends /v1/ itself; accept the root with or without it."""
     url = (base_url or settings.DEFAULT_BASE_URL).rstrip("/")
     return url[: -len("/v1")] if url.endswith("/v1") else url
+
+
+def notion_time(moment: datetime) -> str:
+    """A filter bound in the form Notion writes timestamps (UTC, milliseconds, 'Z')."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")

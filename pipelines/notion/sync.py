@@ -8,13 +8,15 @@ Per data source the resource state keeps
   live         ids of the pages loaded and not deleted.
 A run reads the pages edited on or after `cursor - overlap` (timestamps are whole minutes,
 so an edit in the minute of the last read keeps its timestamp), loads those whose content
-differs from the boundary digest, and advances the cursor. A first run, or a schema change
+differs from the boundary digest, and advances the cursor to the newest edit read (never
+to the clock, and whatever order the results come in). A first run, or a schema change
 (values may change without an edit: options, formulas), reads the data source whole.
 Deletions: an id scan (the query restricted to the title property, ceil(pages / 100)
-requests per data source) lists the live pages; loaded ids missing from it are read by id:
-trashed pages come back with `in_trash` and load as deleted with their values, pages no
-longer shared (404) load as a bare `is_deleted` row. Scanned ids unknown to the state
-(restored from the trash) are read by id and loaded.
+requests per data source) lists the live pages; ids loaded before, or read this run, that
+are missing from it are read by id: trashed pages load as deleted with their values, pages
+no longer shared (404) load as a bare `is_deleted` row. Scanned ids unknown to the state
+(restored from the trash) are read by id and loaded. Nothing is written to the state until
+the whole table has been read, so a failed run leaves the previous cursor in place.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote
 
@@ -32,9 +34,9 @@ from notion_client.helpers import extract_notion_id
 from pipelines.runtime import SettingError
 
 from . import settings
-from .client import DATABASES_SETTING, NotionClient, NotionRequestFailed
+from .client import DATABASES_SETTING, NotionClient, NotionRequestFailed, notion_time
 from .columns import ColumnMap
-from .values import page_row, row_digest, timestamp, tombstone
+from .values import is_trashed, page_row, row_digest, timestamp, tombstone
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +82,15 @@ def resolve_data_sources(client: NotionClient, table: str, notion_id: str) -> li
                 log.warning("%s: data source %s is not shared; skipped", table, listed["id"])
                 continue
             sources.append(schema)
-        return sources
+        if sources:
+            return sources
+        raise SettingError(
+            DATABASES_SETTING,
+            f"table {table!r}: database {notion_id} has no data source shared with the integration",
+            secret=False,
+            hint="Share the database's data sources with the integration (database menu -> "
+            "Connections).",
+        )
     schema = client.data_source(notion_id)
     if schema is not None:
         return [schema]
@@ -104,8 +114,9 @@ def schema_fingerprint(data_source: dict[str, Any]) -> str:
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
 
 
-def notion_time(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+def canonical_id(notion_id: str) -> str:
+    """Notion ids compare equal with or without dashes, in any case."""
+    return notion_id.replace("-", "").lower()
 
 
 class TableSync:
@@ -127,6 +138,12 @@ class TableSync:
         self.state = state
         self.columns = ColumnMap(table, column_state)
         self.overlap = timedelta(minutes=max(0, options.overlap_minutes))
+        self._by_id = {canonical_id(source_id): source_id for source_id in self.data_sources}
+        self._by_database: dict[str, list[str]] = {}
+        for ds in data_sources:
+            database_id = (ds.get("parent") or {}).get("database_id")
+            if database_id:
+                self._by_database.setdefault(canonical_id(database_id), []).append(ds["id"])
 
     @property
     def first_load(self) -> bool:
@@ -148,7 +165,7 @@ class TableSync:
             new_state[source_id] = entry
         deleted = recovered = 0
         if self.options.detect_deletions:
-            deleted = self._flag_vanished(previous, live, rows)
+            deleted = self._flag_vanished(previous, live, read, rows)
             recovered = self._load_unknown(previous, live, read, rows)
         for source_id, entry in new_state.items():
             entry["live"] = sorted(live[source_id])
@@ -163,28 +180,56 @@ class TableSync:
         )
         return list(rows.values())
 
+    def source_of(self, page: dict[str, Any]) -> str | None:
+        """The configured data source a page read by id belongs to; None if none of them.
+
+        The parent names the data source (API 2025-09-03); a parent naming only the
+        database is matched through it when that database has one configured data source.
+        """
+        parent = page.get("parent") or {}
+        if parent.get("data_source_id"):
+            return self._by_id.get(canonical_id(parent["data_source_id"]))
+        candidates = self._by_database.get(canonical_id(parent.get("database_id") or ""), [])
+        return candidates[0] if len(candidates) == 1 else None
+
     # -- changed pages ---------------------------------------------------------------
     def _read_source(
         self, schema: dict[str, Any], previous: dict[str, Any], rows: dict[str, dict[str, Any]]
     ) -> tuple[dict[str, Any], set[str], set[str]]:
+        """Read the pages edited since the cursor into `rows`: (state entry, live ids, read ids).
+
+        Pages become rows as they arrive (no page objects are kept). A page read twice (a
+        query continued past the result limit, or edited mid-read) keeps its later copy.
+        """
+        source_id = schema["id"]
         fingerprint = schema_fingerprint(schema)
         full = (
             not previous.get("cursor")
             or previous.get("fingerprint") != fingerprint
             or (self.options.detect_deletions and "live" not in previous)
         )
-        since = None if full else timestamp(previous["cursor"]) - self.overlap
-        pages = self._changed_pages(schema["id"], since)
-        boundary = {} if full else previous.get("boundary", {})
         cursor = None if full else timestamp(previous["cursor"])
+        boundary = {} if full else previous.get("boundary", {})
         seen: dict[str, list[str]] = {}
-        for page_id, page in pages.items():
-            row = self._row(page)
+        alive: set[str] = set()
+        for page in self.client.query_pages(
+            source_id,
+            since=None if cursor is None else cursor - self.overlap,
+            page_size=self.options.page_size,
+        ):
+            page_id = page["id"]
+            row = self._row(page, source_id)
             digest = row_digest(row)
             if (boundary.get(page_id) or [None, None])[1] != digest:
                 rows[page_id] = row
-            edited = timestamp(page["last_edited_time"])
+            else:  # unchanged since the last load (its earlier copy this run may differ)
+                rows.pop(page_id, None)
             seen[page_id] = [page["last_edited_time"], digest]
+            if is_trashed(page):  # only where a query returns trashed pages
+                alive.discard(page_id)
+            else:
+                alive.add(page_id)
+            edited = timestamp(page["last_edited_time"])
             cursor = edited if cursor is None else max(cursor, edited)
         entry: dict[str, Any] = {"fingerprint": fingerprint, "boundary": {}}
         if cursor is not None:
@@ -194,32 +239,12 @@ class TableSync:
                 pid: value for pid, value in seen.items() if timestamp(value[0]) >= cutoff
             }
         if full:
-            live = set(pages)
+            live = alive
         elif self.options.detect_deletions:
             live = self._scan_ids(schema)
         else:
-            live = set(previous.get("live", [])) | set(pages)
-        return entry, live, set(pages)
-
-    def _changed_pages(self, source_id: str, since: datetime | None) -> dict[str, dict[str, Any]]:
-        """Pages edited on or after `since` (all when None), oldest edit first, one per id."""
-        query_filter = None
-        if since is not None:
-            query_filter = {
-                "timestamp": "last_edited_time",
-                "last_edited_time": {"on_or_after": notion_time(since)},
-            }
-        pages: dict[str, dict[str, Any]] = {}
-        for batch in self.client.query(
-            source_id,
-            filter=query_filter,
-            sorts=[{"timestamp": "last_edited_time", "direction": "ascending"}],
-            page_size=self.options.page_size,
-        ):
-            for page in batch:
-                pages.pop(page["id"], None)  # seen again (edited mid-read): the later copy wins
-                pages[page["id"]] = page
-        return pages
+            live = (set(previous.get("live", [])) - set(seen)) | alive
+        return entry, live, set(seen)
 
     # -- deletions ---------------------------------------------------------------------
     def _scan_ids(self, schema: dict[str, Any]) -> set[str]:
@@ -237,32 +262,42 @@ class TableSync:
             return self._listed_ids(schema["id"], None)
 
     def _listed_ids(self, source_id: str, filter_properties: list[str] | None) -> set[str]:
-        ids: set[str] = set()
-        for batch in self.client.query(
-            source_id, filter_properties=filter_properties, page_size=self.options.page_size
-        ):
-            ids.update(page["id"] for page in batch)
-        return ids
+        return {
+            page["id"]
+            for page in self.client.query_pages(
+                source_id,
+                by="created_time",
+                filter_properties=filter_properties,
+                page_size=self.options.page_size,
+            )
+            if not is_trashed(page)
+        }
 
     def _flag_vanished(
         self,
         previous: dict[str, Any],
         live: dict[str, set[str]],
+        read: dict[str, set[str]],
         rows: dict[str, dict[str, Any]],
     ) -> int:
-        """Loaded pages no longer listed: trashed (kept with values) or gone (bare row)."""
+        """Pages loaded before or read now, no longer listed: trashed (kept with values) or
+        gone (bare row). A page read now may have been trashed before the id scan."""
         before = set().union(*(set(entry.get("live", [])) for entry in previous.values()))
+        before |= set().union(*read.values())
         now = set().union(*live.values())
         deleted = 0
         for page_id in sorted(before - now):
+            if rows.get(page_id, {}).get("is_deleted"):  # a query returned it trashed
+                deleted += 1
+                continue
             page = self.client.page(page_id)
-            source_id = ((page or {}).get("parent") or {}).get("data_source_id")
-            if page is None or source_id not in self.data_sources:
+            source_id = self.source_of(page) if page is not None else None
+            if page is None or source_id is None:
                 rows[page_id] = tombstone(page_id)
-            elif page.get("in_trash") or page.get("archived"):
-                rows[page_id] = self._row(page, is_deleted=True)
+            elif is_trashed(page):
+                rows[page_id] = self._row(page, source_id, is_deleted=True)
             else:  # listed again meanwhile: still live
-                rows[page_id] = self._row(page)
+                rows[page_id] = self._row(page, source_id)
                 live[source_id].add(page_id)
                 continue
             deleted += 1
@@ -281,21 +316,22 @@ class TableSync:
             known = set((previous.get(source_id) or {}).get("live", [])) | read[source_id]
             for page_id in sorted(ids - known):
                 page = self.client.page(page_id)
-                parent = ((page or {}).get("parent") or {}).get("data_source_id")
-                if page is None or page.get("in_trash") or parent != source_id:
+                if page is None or is_trashed(page) or self.source_of(page) != source_id:
                     ids.discard(page_id)
                     continue
-                rows[page_id] = self._row(page)
+                rows[page_id] = self._row(page, source_id)
                 recovered += 1
         return recovered
 
     # -- rows ------------------------------------------------------------------------------
-    def _row(self, page: dict[str, Any], *, is_deleted: bool = False) -> dict[str, Any]:
-        return page_row(self._complete(page), self.columns, is_deleted=is_deleted)
+    def _row(
+        self, page: dict[str, Any], source_id: str, *, is_deleted: bool = False
+    ) -> dict[str, Any]:
+        complete = self._complete(page, source_id)
+        return page_row(complete, source_id, self.columns, is_deleted=is_deleted)
 
-    def _complete(self, page: dict[str, Any]) -> dict[str, Any]:
+    def _complete(self, page: dict[str, Any], source_id: str) -> dict[str, Any]:
         """Fetch the full value of lists cut at 25 references, and rollups computed over them."""
-        source_id = (page.get("parent") or {}).get("data_source_id")
         schema = self.data_sources.get(source_id, {})
         by_id = {unquote(p["id"]): p for p in schema.get("properties", {}).values()}
         properties = dict(page.get("properties") or {})

@@ -27,18 +27,29 @@ def timestamp(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def is_trashed(page: dict[str, Any]) -> bool:
+    """In the trash: `in_trash` (and `archived`, its name before API 2026-03-11)."""
+    return bool(page.get("in_trash") or page.get("archived"))
+
+
 def page_row(
-    page: dict[str, Any], columns: ColumnMap, *, is_deleted: bool = False
+    page: dict[str, Any],
+    data_source_id: str,
+    columns: ColumnMap,
+    *,
+    is_deleted: bool = False,
 ) -> dict[str, Any]:
-    """One row: the contract columns, then one (or a few, for dates) per property."""
-    parent = page.get("parent") or {}
-    data_source_id = parent.get("data_source_id")
+    """One row: the contract columns, then one (or a few, for dates) per property.
+
+    `data_source_id` is the one the page was read from (its parent may name only the
+    database, so it is passed in rather than read from the page).
+    """
     row: dict[str, Any] = {
         "id": page["id"],
         "created_time": timestamp(page.get("created_time")),
         "last_edited_time": timestamp(page.get("last_edited_time")),
         "url": page.get("url"),
-        "is_deleted": bool(is_deleted or page.get("in_trash") or page.get("archived")),
+        "is_deleted": is_deleted or is_trashed(page),
         "data_source_id": data_source_id,
     }
     for value in (page.get("properties") or {}).values():

@@ -38,6 +38,7 @@ KNOWN_VERSIONS = (
     "2026-03-11",
 )
 INTEGRATION_NAME = "Habits sync"
+QUERY_RESULT_LIMIT = 10_000  # results per data source query (guide: query large data sources)
 PAGINATED_TYPES = frozenset({"title", "rich_text", "people", "relation", "rollup"})
 SERVER_ERRORS = {
     500: ("internal_server_error", "Unexpected error occurred."),
@@ -68,6 +69,8 @@ class NotionApi(Api):
         self.habits = build_habits(self.store, seed, anchor)
         # "an average of three requests per second", bursts allowed: 6 per 2 s sliding window
         self.rate_limit = RateLimit(requests=6, per_seconds=2.0)
+        # one query returns at most this many results (tests lower it)
+        self.query_result_limit = QUERY_RESULT_LIMIT
         super().__init__(clock)
 
     # -- settings for the pipeline -------------------------------------------------
@@ -166,19 +169,27 @@ class NotionApi(Api):
             size = page_size(body.get("page_size"), "body")
             only = self._filter_properties(request, source)
             pages = run_query(self.store, source, body)
+            capped = len(pages) > self.query_result_limit
+            pages = pages[: self.query_result_limit]
             chunk, next_cursor = paginate(pages, body.get("start_cursor"), size)
         except ValidationFailed as error:
             raise HttpError(self.bad_request(str(error))) from None
-        return ok(
-            {
-                "object": "list",
-                "results": [page_json(self.store, p, only) for p in chunk],
-                "next_cursor": next_cursor,
-                "has_more": next_cursor is not None,
-                "type": "page_or_data_source",
-                "page_or_data_source": {},
+        response = {
+            "object": "list",
+            "results": [page_json(self.store, p, only) for p in chunk],
+            "next_cursor": next_cursor,
+            "has_more": next_cursor is not None,
+            "type": "page_or_data_source",
+            "page_or_data_source": {},
+        }
+        if capped and not body.get("start_cursor"):
+            # The docs promise the signal on some page of a capped query, not on each one
+            # nor on the last: only the first page carries it here.
+            response["request_status"] = {
+                "type": "incomplete",
+                "incomplete_reason": "query_result_limit_reached",
             }
-        )
+        return ok(response)
 
     def get_page(self, request: Request) -> Response:
         page = self._page(request)

@@ -8,6 +8,7 @@ from pipelines.notion.client import NotionClient, NotionRequestFailed, normalise
 from pipelines.runtime import SettingError
 from sandbox import Sandbox
 from sandbox.notion import API_KEY, NotionApi
+from sandbox.wire import Response
 
 
 def client(sandbox: Sandbox, waits: list[float], attempts: int = 4, key: str = API_KEY):
@@ -35,7 +36,7 @@ def test_query_post_is_retried_on_5xx_and_dropped_connections(
     notion_client = client(sandbox, waits, attempts=30)
     source_id = notion.store.data_source("Daily Habits").id
     sandbox.inject_faults(0.6, kinds=("5xx", "drop"), apis={"notion"}, seed=3)
-    pages = [p for batch in notion_client.query(source_id, page_size=100) for p in batch]
+    pages = list(notion_client.query_pages(source_id))
     faults = [e for e in sandbox.log.entries("notion") if e.fault]
     assert len(pages) == len(notion.store.pages_of("Daily Habits"))
     assert {e.method for e in faults} == {"POST"}
@@ -75,3 +76,32 @@ def test_unknown_ids_read_as_none(sandbox: Sandbox, notion: NotionApi) -> None:
 def test_base_url_may_end_in_v1_or_a_slash() -> None:
     assert normalise_base_url("https://api.notion.com/v1/") == "https://api.notion.com"
     assert normalise_base_url("http://127.0.0.1:8765/notion") == "http://127.0.0.1:8765/notion"
+
+
+def test_retry_after_may_be_an_http_date(sandbox: Sandbox, notion: NotionApi, monkeypatch) -> None:
+    waits: list[float] = []
+    past, far_ahead = "Wed, 21 Oct 2015 07:28:00 GMT", "Fri, 01 Jan 2100 00:00:00 GMT"
+    dates = iter([past, far_ahead, past])
+
+    def rate_limited(retry_after: int) -> Response:
+        response = Response(429, {"object": "error", "status": 429, "code": "rate_limited"})
+        response.headers["Retry-After"] = next(dates)
+        return response
+
+    monkeypatch.setattr(notion, "rate_limited", rate_limited)
+    sandbox.inject_faults(1.0, kinds=("429",), apis={"notion"})
+    with pytest.raises(NotionRequestFailed, match="HTTP 429"):
+        client(sandbox, waits, attempts=3).database(notion.habits.daily_database_id)
+    assert waits == [0.0, 120.0]  # a date passed: no wait; far ahead: the cap
+
+
+@pytest.mark.parametrize("status", [409, 529])
+def test_conflict_and_overload_without_an_error_code_are_retried(
+    sandbox: Sandbox, notion: NotionApi, monkeypatch, status: int
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(notion, "server_error", lambda _: Response(status, {"message": "busy"}))
+    sandbox.inject_faults(1.0, kinds=("5xx",), apis={"notion"})
+    with pytest.raises(NotionRequestFailed, match=f"HTTP {status}.*after 3 attempts"):
+        client(sandbox, waits, attempts=3).database(notion.habits.daily_database_id)
+    assert len(waits) == 2

@@ -185,3 +185,76 @@ def test_deletions_are_found_where_filter_properties_is_refused(
     store.trash_page(trashed.id)
     assert load() == 0, load.output.err
     assert rows_by_id(notion_env, "daily_habits", "is_deleted")[trashed.id] == (True,)
+
+
+def test_a_query_cut_at_the_result_limit_is_read_on_from_the_newest_edit(
+    load, notion_env: PipelineEnv, sandbox: Sandbox, notion, store: NotionStore, monkeypatch
+) -> None:
+    notion.query_result_limit = 150  # Notion's is 10,000 results per query
+    monkeypatch.setenv("SOURCES__NOTION__PAGE_SIZE", "50")
+    assert load() == 0, load.output.err
+    pages = store.pages_of(DAILY)
+    assert len(pages) > 2 * 150
+    assert len(rows_by_id(notion_env, "daily_habits", "is_deleted")) == len(pages)
+
+    sandbox.clock.advance(minutes=3)
+    store.edit_page(pages[3].id, {"Steps": 777})
+    store.trash_page(pages[300].id)
+    sandbox.log.clear()
+    assert load() == 0, load.output.err
+    rows = rows_by_id(notion_env, "daily_habits", "steps, is_deleted")
+    assert rows[pages[3].id] == (777.0, False) and rows[pages[300].id][1] is True
+    assert sum(deleted for _, deleted in rows.values()) == 1
+    reads_by_id = [e.path for e in sandbox.log.entries("notion") if e.path.startswith("/v1/pages/")]
+    assert reads_by_id == [f"/v1/pages/{pages[300].id}"]  # the capped id scan hid no page
+
+
+def test_pages_whose_parent_names_only_the_database_still_load(
+    load, notion_env: PipelineEnv, sandbox: Sandbox, notion, store: NotionStore, monkeypatch
+) -> None:
+    """Tolerate a parent of type database_id (ids without dashes) instead of data_source_id."""
+    import sandbox.notion.api as notion_api
+
+    real_page_json = notion_api.page_json
+
+    def database_parent(*args, **kwargs):
+        page = real_page_json(*args, **kwargs)
+        database_id = page["parent"]["database_id"].replace("-", "")
+        page["parent"] = {"type": "database_id", "database_id": database_id}
+        return page
+
+    monkeypatch.setattr(notion_api, "page_json", database_parent)
+    assert load() == 0, load.output.err
+    trashed = store.pages_of(DAILY)[8]
+    store.trash_page(trashed.id)
+    assert load() == 0, load.output.err
+    rows = rows_by_id(notion_env, "daily_habits", "day, is_deleted, data_source_id")
+    assert rows[trashed.id] == (
+        trashed.values["title"],
+        True,
+        store.data_source(DAILY).id,
+    )
+    assert all(day is not None for day, _, _ in rows.values())
+
+
+def test_a_page_created_and_trashed_during_a_run_is_flagged_next_run(
+    load, notion_env: PipelineEnv, sandbox: Sandbox, store: NotionStore, monkeypatch
+) -> None:
+    from pipelines.notion.sync import TableSync
+
+    assert load() == 0
+    sandbox.clock.advance(minutes=3)
+    added = store.add_page(DAILY, {"Day": "Short-lived"})
+    real_scan = TableSync._scan_ids
+
+    def trash_then_scan(self, schema):
+        if schema["id"] == store.data_source(DAILY).id:
+            store.trash_page(added.id)  # between the change query and the id scan
+        return real_scan(self, schema)
+
+    monkeypatch.setattr(TableSync, "_scan_ids", trash_then_scan)
+    assert load() == 0, load.output.err
+    assert rows_by_id(notion_env, "daily_habits", "day, is_deleted")[added.id] == (
+        "Short-lived",
+        True,
+    )

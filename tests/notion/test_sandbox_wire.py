@@ -313,3 +313,18 @@ def test_page_update_refuses_unknown_and_computed_properties(sdk, store: NotionS
         messages.append(str(caught.value))
     assert messages[0] == "Nope is not a property that exists."
     assert "Score is a formula property" in messages[1]
+
+
+def test_a_query_stops_at_the_result_limit_and_says_so(sdk, notion: NotionApi) -> None:
+    notion.query_result_limit = 30
+    source_id = daily_source_id(sdk, notion)
+    first = sdk.data_sources.query(data_source_id=source_id, page_size=20)
+    assert first["request_status"] == {
+        "type": "incomplete",
+        "incomplete_reason": "query_result_limit_reached",
+    }
+    second = sdk.data_sources.query(
+        data_source_id=source_id, page_size=20, start_cursor=first["next_cursor"]
+    )
+    assert len(second["results"]) == 10 and second["has_more"] is False
+    assert second["next_cursor"] is None
