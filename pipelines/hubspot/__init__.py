@@ -19,6 +19,7 @@ from .feed import CrmFeed, TableBatch
 from .plan import build_plan, discover
 from .retry import Backoff, Pacer
 from .settings import (
+    ASSOCIATION_BATCH_SIZE,
     ASSOCIATION_COLUMNS,
     ASSOCIATION_KEY,
     ASSOCIATIONS_TABLE,
@@ -40,6 +41,7 @@ def hubspot(
     max_attempts: int = 8,
     retry_backoff_seconds: float = 1.0,
     search_requests_per_second: float = 4.0,
+    association_sweep_size: int = ASSOCIATION_BATCH_SIZE,
 ) -> Sequence[DltResource]:
     """The HubSpot CRM source.
 
@@ -54,6 +56,9 @@ def hubspot(
         retry_backoff_seconds: the unit of the exponential back-off.
         search_requests_per_second: client-side pace of search requests (HubSpot
             allows five a second; 0 turns pacing off).
+        association_sweep_size: objects of each type whose links every run checks
+            again even though they did not change, in turn (removed links leave no
+            other trace; 0 turns the sweep off).
     """
     plan = build_plan(objects, engagement_types, associations)
     client = CrmClient(
@@ -70,7 +75,8 @@ def hubspot(
     @dlt.resource(name=FEED_RESOURCE, selected=False)
     def crm_changes() -> Iterator[TableBatch]:
         selected = set(dlt.current.source().resources.selected)
-        feed = CrmFeed(client, plan, specs, dlt.current.resource_state(), selected)
+        state = dlt.current.resource_state()
+        feed = CrmFeed(client, plan, specs, state, selected, association_sweep_size)
         yield from feed.batches()
 
     resources: list[DltResource] = [crm_changes]

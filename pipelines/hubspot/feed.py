@@ -39,17 +39,25 @@ class CrmFeed:
         specs: Mapping[str, ObjectType],
         state: dict[str, Any],
         selected: set[str],
+        sweep_size: int,
     ) -> None:
         self.client = client
         self.plan = plan
         self.specs = specs
         self.state = state
         self.selected = selected
+        self.sweep_size = sweep_size
 
     def batches(self) -> Iterator[TableBatch]:
         with_links = ASSOCIATIONS_TABLE in self.selected and bool(self.plan.targets)
         ledger = (
-            LinkLedger(self.client, self.plan.targets, self.state.setdefault("links", {}))
+            LinkLedger(
+                self.client,
+                self.plan.targets,
+                self.state.setdefault("links", {}),
+                self.state.setdefault("link_sweep", {}),
+                self.sweep_size,
+            )
             if with_links
             else None
         )

@@ -1,14 +1,25 @@
-"""Keeping the associations table true: re-read the links of changed objects, flag the rest.
+"""Keeping the associations table true: re-read links, compare, flag what disappeared.
 
-HubSpot has no feed of association changes, and a removed link leaves no trace. So
-the source remembers, in its state, the links it last saw for each object; when an
-object changes its links are read again (v4 batch read, 1,000 objects a request) and
-compared. Links that disappeared, and every link of an archived or merged-away object,
-come out with `is_deleted = true`.
+HubSpot has no feed of association changes, a removed link leaves no trace, and
+nothing documents that adding or removing one changes either record's last-modified
+time. So the source remembers, in its state, the links it last saw for every object
+(an empty entry for an object without links), and each run re-reads with the v4 batch
+read (1,000 objects a request):
+
+- the links of every object that changed in the run, and
+- a sweep: the next `sweep_size` remembered objects of each type, in id order,
+  wrapping around. With up to `sweep_size` objects of a type (the default 1,000 fits
+  a personal CRM) every link is checked on every run, in the same requests as the
+  changed objects: one request per link direction. Larger types are checked over
+  several runs, at a fixed cost per run.
+
+Links that disappeared, and every link of an archived or merged-away object, come out
+with `is_deleted = true`.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -17,6 +28,8 @@ from .settings import ASSOCIATION_BATCH_SIZE
 
 # state layout: {from_type: {from_id: {"<to_type>:<to_id>:<type_id>": label}}}
 LinkState = dict[str, dict[str, dict[str, str | None]]]
+# where each type's sweep stopped: {from_type: last swept id}
+SweepState = dict[str, str]
 _ABSENT = object()
 
 
@@ -33,11 +46,19 @@ class LinkLedger:
     """Link changes of one run, applied to the remembered links as they are found."""
 
     def __init__(
-        self, client: CrmClient, targets: Mapping[str, Sequence[str]], state: LinkState
+        self,
+        client: CrmClient,
+        targets: Mapping[str, Sequence[str]],
+        state: LinkState,
+        sweep: SweepState,
+        sweep_size: int = ASSOCIATION_BATCH_SIZE,
     ) -> None:
         self.client = client
         self.targets = targets  # from_type -> to_types
         self.state = state
+        self.sweep = sweep
+        self.sweep_size = max(0, sweep_size)
+        self._swept: set[str] = set()
         self._pending: dict[str, dict[str, None]] = {}
         self._rows: dict[tuple[str, str, str, str, int], dict[str, Any]] = {}
 
@@ -47,8 +68,13 @@ class LinkLedger:
             self._pending.setdefault(from_type, {}).update(dict.fromkeys(ids))
 
     def refresh(self, from_type: str) -> None:
-        """Read the links of every tracked object of `from_type` and record the differences."""
-        ids = list(self._pending.pop(from_type, {}))
+        """Read the links of the tracked objects of `from_type`, and the first time in a run
+        also of the next sweep slice, and record the differences."""
+        pending = self._pending.pop(from_type, {})
+        if from_type in self.targets and from_type not in self._swept:
+            self._swept.add(from_type)
+            pending.update(dict.fromkeys(self._sweep_slice(from_type, pending)))
+        ids = list(pending)
         for to_type in self.targets.get(from_type, ()):
             for batch in chunks(ids, ASSOCIATION_BATCH_SIZE):
                 current = self._read(from_type, to_type, batch)
@@ -69,8 +95,9 @@ class LinkLedger:
                 self.track(from_type, {_target(k) for links in found.values() for k in links})
 
     def refresh_all(self) -> None:
-        """Read whatever is still pending (objects tracked after their type was synced)."""
-        for from_type in list(self._pending):
+        """Read whatever is still pending (objects tracked after their type was synced),
+        and sweep the types no sync of this run refreshed."""
+        for from_type in [*self._pending, *(t for t in self.targets if t not in self._swept)]:
             self.refresh(from_type)
 
     def objects_gone(self, object_type: str, ids: Iterable[str]) -> None:
@@ -87,14 +114,31 @@ class LinkLedger:
             for from_id, links in objects.items():
                 for key in [k for k in links if _target(k) in gone and _type(k) == object_type]:
                     self._flag(from_type, from_id, key, links.pop(key))
-        for objects in self.state.values():
-            for from_id in [i for i, links in objects.items() if not links]:
-                del objects[from_id]
+
+    def known_ids(self, object_type: str) -> list[str]:
+        """Every live object of `object_type` whose links are remembered (empty for a
+        type that is only ever a link target)."""
+        return sorted(self.state.get(object_type, {}), key=id_order)
 
     def rows(self) -> list[dict[str, Any]]:
         return list(self._rows.values())
 
     # -- internals ----------------------------------------------------------------------
+    def _sweep_slice(self, from_type: str, skip: Mapping[str, None]) -> list[str]:
+        """The next `sweep_size` remembered objects after where the last sweep stopped."""
+        known = sorted(self.state.get(from_type, {}), key=id_order)
+        if not known or self.sweep_size == 0:
+            return []
+        last = self.sweep.get(from_type)
+        start = bisect.bisect_right([id_order(i) for i in known], id_order(last)) if last else 0
+        ring = known[start:] + known[:start]
+        chosen = [i for i in ring if i not in skip][: self.sweep_size]
+        if len(chosen) < self.sweep_size or not chosen:
+            self.sweep.pop(from_type, None)  # everything was covered: start over next time
+        else:
+            self.sweep[from_type] = chosen[-1]
+        return chosen
+
     def _read(
         self, from_type: str, to_type: str, ids: Sequence[str]
     ) -> dict[str, dict[str, str | None]]:
@@ -124,11 +168,8 @@ class LinkLedger:
         for key, label in current.items():
             if before.get(key, _ABSENT) != label:
                 self._record(from_type, from_id, key, label, deleted=False)
-        kept = {k: v for k, v in known.items() if not k.startswith(prefix)} | current
-        if kept:
-            objects[from_id] = kept
-        else:
-            objects.pop(from_id, None)
+        # an object without links is remembered too, so the sweep checks it for new ones
+        objects[from_id] = {k: v for k, v in known.items() if not k.startswith(prefix)} | current
 
     def _flag(self, from_type: str, from_id: str, key: str, label: str | None) -> None:
         self._record(from_type, from_id, key, label, deleted=True)
@@ -154,3 +195,8 @@ def _type(key: str) -> str:
 
 def _target(key: str) -> str:
     return key.split(":")[1]
+
+
+def id_order(object_id: str) -> tuple[int, str]:
+    """HubSpot ids are numbers: sort them as such."""
+    return (int(object_id), "") if object_id.isdigit() else (0, object_id)

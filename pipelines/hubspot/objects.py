@@ -9,7 +9,10 @@ page are walked by id.
 
 Deletions leave no trace in search, so each run also counts the records created
 before a reference time. That count only falls when something is archived or merged
-away; only then are the archived records listed. A run with no changes therefore
+away; only then are the archived records listed. When that does not account for the
+fall either (a GDPR delete; a merge the API does not report in
+`hs_merged_object_ids`), the records known from the link state are read back by id
+and those HubSpot no longer returns are flagged. A run with no changes therefore
 costs two searches per object type, whatever the data size.
 
 State per object type (in dlt state, saved with the load):
@@ -23,15 +26,17 @@ State per object type (in dlt state, saved with the load):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from dlt.common import logger
+
 from .client import CrmClient, CrmObject
 from .columns import PropertyColumn, parse_datetime
-from .links import LinkLedger, chunks
+from .links import LinkLedger, chunks, id_order
 from .settings import (
     BATCH_READ_SIZE,
     LIST_PAGE_SIZE,
@@ -123,7 +128,7 @@ class ObjectSync:
             ref_time=newest + 1,
             ref_count=head.total,
             archived=archived,
-            merged=sorted(merged, key=_id_order),
+            merged=sorted(merged, key=id_order),
         )
 
     # -- later runs -----------------------------------------------------------------------
@@ -178,14 +183,24 @@ class ObjectSync:
         counted = self._count_created_before(new_ref)
         if counted != expected:
             # something created before the reference time disappeared (or came back)
-            yield from self._reconcile_archived(archived)
+            def was_counted(item: CrmObject) -> bool:
+                made = _optional_ms(item.properties.get(self.created))
+                return made is not None and (
+                    made < ref_time or (made < new_ref and item.id in created)
+                )
+
+            explained = yield from self._reconcile_archived(archived, was_counted, new_ref)
+            if counted < expected + explained:
+                # gone without becoming archived: a GDPR delete, or a merge the
+                # merged-ids property did not show
+                yield from self._flag_vanished(archived)
         state.update(
             cursor=newest,
             cursor_ids=_cursor_ids(at_newest),
             ref_time=new_ref,
             ref_count=counted,
             archived=archived,
-            merged=sorted(merged, key=_id_order),
+            merged=sorted(merged, key=id_order),
         )
 
     def _changes(self, low: int, seen: set[str], exclusive: bool) -> Iterator[list[CrmObject]]:
@@ -241,24 +256,60 @@ class ObjectSync:
         )
         return page.total
 
-    def _reconcile_archived(self, archived: dict[str, int]) -> Iterator[Rows]:
-        """List archived records: flag the new ones, bring back those restored."""
+    def _reconcile_archived(
+        self, archived: dict[str, int], was_counted: Callable[[CrmObject], bool], new_ref: int
+    ) -> Generator[Rows, None, int]:
+        """List archived records: flag the new ones, bring back those restored.
+
+        Returns how far these changes moved the count of records created before
+        `new_ref` (`was_counted`: whether a record was in the count the run expected)."""
         now_archived: dict[str, int] = {}
+        moved = 0
         for objects in self._listing(archived=True):
             fresh = []
             for item in objects:
                 now_archived[item.id] = _ms(item.archived_at)
+                if item.id not in archived and was_counted(item):
+                    moved -= 1
                 if archived.get(item.id) != now_archived[item.id]:
                     fresh.append(item)
             yield self._emit_deleted(fresh)
         vanished = [i for i in archived if i not in now_archived]
         for batch in chunks(vanished, BATCH_READ_SIZE):
             back = self.client.read(self.spec.name, batch, self.spec.property_names, archived=False)
+            moved += sum(
+                1
+                for item in back
+                if (_optional_ms(item.properties.get(self.created)) or 0) < new_ref
+            )
             yield self._emit_live(back)
             if self.links is not None:
                 self.links.objects_back(self.spec.name, [o.id for o in back])
         archived.clear()
         archived.update(now_archived)
+        return moved
+
+    def _flag_vanished(self, archived: Mapping[str, int]) -> Iterator[Rows]:
+        """Read every record known to be live; flag those HubSpot no longer returns.
+
+        Known ids come from the link state (every object whose links are loaded); a
+        type without one can only be re-listed with a full refresh."""
+        known = self.links.known_ids(self.spec.name) if self.links is not None else []
+        known = [i for i in known if i not in archived]
+        if not known:
+            logger.warning(
+                "%s: some records disappeared without being archived (a GDPR delete?) and "
+                "this source cannot tell which; run with --full-refresh to reload the table",
+                self.spec.name,
+            )
+            return
+        gone: list[tuple[str, datetime | None]] = []
+        for batch in chunks(known, BATCH_READ_SIZE):
+            # a merged-away id may answer with the surviving record: compare ids
+            found = {o.id for o in self.client.read(self.spec.name, batch, [], archived=False)}
+            gone.extend((object_id, None) for object_id in batch if object_id not in found)
+        if gone:
+            yield self._emit_tombstones(gone)
 
     # -- reading pages --------------------------------------------------------------------
     def _listing(self, *, archived: bool) -> Iterator[list[CrmObject]]:
@@ -389,8 +440,4 @@ def _optional_ms(raw: str | None) -> int | None:
 def _cursor_ids(ids: set[str] | None) -> list[str] | None:
     if ids is None or len(ids) > MAX_CURSOR_IDS:
         return None
-    return sorted(ids, key=_id_order)
-
-
-def _id_order(object_id: str) -> tuple[int, str]:
-    return (int(object_id), "") if object_id.isdigit() else (0, object_id)
+    return sorted(ids, key=id_order)

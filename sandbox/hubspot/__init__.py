@@ -9,7 +9,8 @@ silent the sandbox makes these choices, each a plausible reading of the real ser
 - Reading a merged-away contact's id (GET /objects/contacts/{id}) returns the contact
   it was merged into, under the survivor's id; merged-away contacts never appear in
   list, search, batch read or under `archived=true`.
-- Changing an association stamps the last-modified property of both records.
+- Changing an association does not touch either record's last-modified property
+  (nothing documents that it does); a merge stamps only the surviving contact.
 - Injected 429 faults answer with the ten-secondly body (the fault layer does not
   say which route failed); the enforced search limit answers with the secondly body.
 - URLs longer than 8,000 characters get 414 (observed limits range 8-16 KB).

@@ -1,10 +1,10 @@
 """The stand-in CRM's data: records, property definitions, associations, and the
 mutation helpers tests and the demo use to change it.
 
-Every mutation stamps the record's last-modified property and `updatedAt` from the
-sandbox clock, strictly increasing, so a change is always later than what a pipeline
-already saw. Changing an association stamps both records (the real API does not
-document this; the package docstring lists the sandbox's assumptions).
+Every change to a record's values stamps its last-modified property and `updatedAt`
+from the sandbox clock, strictly increasing, so a change is always later than what a
+pipeline already saw. Adding or removing an association stamps neither record: the
+real API does not document that it does, so the sandbox takes the harder case.
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ class CrmStore:
             }
             record = self.insert(object_type, values, moment, moment)
             for to_type, to_id in associations:
-                self.associate(object_type, record.id, to_type, to_id, _moment=moment)
+                self.associate(object_type, record.id, to_type, to_id)
             return record
 
     def archive(self, object_type: str, object_id: str) -> CrmRecord:
@@ -291,9 +291,6 @@ class CrmStore:
                     keep.discard(primary_type)
                 if keep:
                     self.link("contacts", primary_id, other_type, other_id, keep)
-                other = self.records[other_type].get(other_id)
-                if other is not None and other.live:
-                    self._stamp(other, moment)
             self._stamp(primary, moment)
             return primary
 
@@ -305,9 +302,10 @@ class CrmStore:
         to_id: str,
         *,
         primary: bool = False,
-        _moment: datetime | None = None,
     ) -> None:
-        """Link two records with the default (unlabeled) type, and Primary when asked."""
+        """Link two records with the default (unlabeled) type, and Primary when asked.
+
+        Neither record's last-modified time moves (see the module docstring)."""
         with self.lock:
             self.record(from_type, from_id)
             self.record(to_type, to_id)
@@ -323,21 +321,13 @@ class CrmStore:
                         self._drop_type(from_type, from_id, other_type, other_id, primary_type)
                 type_ids.add(primary_type)
             self.link(from_type, from_id, to_type, to_id, type_ids)
-            moment = _moment or self.tick()
-            self._stamp(self.record(from_type, from_id), moment)
-            self._stamp(self.record(to_type, to_id), moment)
 
     def dissociate(self, from_type: str, from_id: str, to_type: str, to_id: str) -> bool:
-        """Remove every association between two records; True when there was one."""
+        """Remove every association between two records; True when there was one.
+
+        Neither record's last-modified time moves (see the module docstring)."""
         with self.lock:
-            removed = self._unlink((from_type, from_id), (to_type, to_id))
-            if removed:
-                moment = self.tick()
-                for object_type, object_id in ((from_type, from_id), (to_type, to_id)):
-                    record = self.records[object_type].get(object_id)
-                    if record is not None and record.live:
-                        self._stamp(record, moment)
-            return removed
+            return self._unlink((from_type, from_id), (to_type, to_id))
 
     def touch(
         self,

@@ -118,7 +118,10 @@ def test_a_restored_record_comes_back(hubspot_env: PipelineEnv, crm: CrmStore) -
     assert loaded_links(hubspot_env) == expected_links(crm)
 
 
-def test_a_run_without_changes_costs_three_requests_per_object_type(
+LINK_PAIRS = sum(len(targets) for targets in LINKED.values())
+
+
+def test_a_run_without_changes_costs_three_requests_per_object_type_and_one_per_link_pair(
     hubspot_env: PipelineEnv, sandbox: Sandbox, capsys: pytest.CaptureFixture
 ) -> None:
     assert load() == 0
@@ -131,8 +134,66 @@ def test_a_run_without_changes_costs_three_requests_per_object_type(
     for object_type in OBJECT_TYPES:  # the schema read, the change query, the deletion check
         assert calls[("GET", f"/crm/v3/properties/{object_type}")] == 1
         assert calls[("POST", f"/crm/v3/objects/{object_type}/search")] == 2
-    assert sum(calls.values()) == 3 * len(OBJECT_TYPES)
+    for from_type, targets in LINKED.items():  # the link sweep: every object, one request
+        for to_type in targets:
+            assert calls[("POST", f"/crm/v4/associations/{from_type}/{to_type}/batch/read")] == 1
+    assert sum(calls.values()) == 3 * len(OBJECT_TYPES) + LINK_PAIRS
     assert hubspot_env.row_counts("raw_hubspot") == before
+
+
+def test_links_changed_without_touching_either_record_are_caught(
+    hubspot_env: PipelineEnv, sandbox: Sandbox, crm: CrmStore
+) -> None:
+    assert load() == 0
+    contact = crm.ids("contacts")[40]
+    ((employer, _),) = crm.visible_links("contacts", contact, "companies")
+    crm.dissociate("contacts", contact, "companies", employer)
+    loner = crm.create("contacts", {"email": "loner@example.org"})
+    assert load() == 0  # the loner is loaded without links
+    note = crm.ids("notes")[7]
+    crm.associate("notes", note, "contacts", loner.id)
+    crm.associate("contacts", loner.id, "companies", employer)
+    stamps = {
+        (t, i): crm.record(t, i).updated_at for t, i in [("contacts", loner.id), ("notes", note)]
+    }
+    sandbox.log.clear()
+
+    assert load() == 0
+
+    assert {k: crm.record(*k).updated_at for k in stamps} == stamps  # nothing was stamped
+    assert ("contacts", contact, "companies", employer, 279, None) in loaded_links(
+        hubspot_env, deleted=True
+    )
+    assert {
+        ("notes", note, "contacts", loner.id, 202, None),
+        ("contacts", loner.id, "companies", employer, 279, None),
+    } <= loaded_links(hubspot_env)
+    assert loaded_links(hubspot_env) == expected_links(crm)
+    assert sum(requests_by_endpoint(sandbox).values()) == 3 * len(OBJECT_TYPES) + LINK_PAIRS
+
+
+def test_large_types_are_swept_for_removed_links_over_several_runs_at_a_fixed_cost(
+    hubspot_env: PipelineEnv, sandbox: Sandbox, crm: CrmStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCES__HUBSPOT__OBJECTS", '["contacts", "companies"]')
+    monkeypatch.setenv("SOURCES__HUBSPOT__ENGAGEMENT_TYPES", "[]")
+    monkeypatch.setenv("SOURCES__HUBSPOT__ASSOCIATION_SWEEP_SIZE", "50")
+    assert load() == 0
+    contacts = crm.ids("contacts")
+    removed = []
+    for contact in (contacts[0], contacts[80], contacts[-1]):
+        ((company, _),) = crm.visible_links("contacts", contact, "companies")
+        crm.dissociate("contacts", contact, "companies", company)
+        removed.append(("contacts", contact, "companies", company, 279, None))
+    runs = -(-len(contacts) // 50)  # every contact is checked once within this many runs
+    for _ in range(runs):
+        sandbox.log.clear()
+        assert load() == 0
+        calls = requests_by_endpoint(sandbox)
+        assert calls[("POST", "/crm/v4/associations/contacts/companies/batch/read")] == 1
+        assert sum(calls.values()) == 3 * 2 + 1
+    assert set(removed) <= loaded_links(hubspot_env, deleted=True)
+    assert loaded_links(hubspot_env) == expected_links(crm, {"contacts": ("companies",)})
 
 
 def test_one_percent_changed_costs_a_request_per_change_page_and_link_type(
@@ -286,6 +347,7 @@ def test_loading_some_tables_only_keeps_their_shared_cursor(
     contact = crm.ids("contacts")[8]
     ((company, _),) = crm.visible_links("contacts", contact, "companies")
     crm.dissociate("contacts", contact, "companies", company)
+    crm.edit("contacts", contact, jobtitle="Freelancer")
 
     pipeline = create_pipeline(SPEC, "duckdb", "none")
     pipeline.run(hubspot().with_resources("contacts"))
@@ -320,4 +382,32 @@ def test_full_refresh_starts_over_from_a_listing(
     _no_duplicates(hubspot_env)
     sandbox.log.clear()
     assert load() == 0
-    assert len(sandbox.log.entries("hubspot")) == 3 * len(OBJECT_TYPES)
+    assert len(sandbox.log.entries("hubspot")) == 3 * len(OBJECT_TYPES) + LINK_PAIRS
+
+
+def test_records_gone_without_a_trace_are_flagged(
+    hubspot_env: PipelineEnv, sandbox: Sandbox, crm: CrmStore
+) -> None:
+    """A GDPR delete leaves nothing to list; a merge may not show in a merged-ids property."""
+    del crm.properties["contacts"]["hs_merged_object_ids"]  # an API without the property
+    assert load() == 0
+    purged, survivor, absorbed = crm.ids("contacts")[50:53]
+    ((employer, _),) = crm.visible_links("contacts", purged, "companies")
+    crm.purge("contacts", purged)
+    crm.merge_contacts(survivor, absorbed)
+    sandbox.log.clear()
+
+    assert load() == 0
+
+    for object_id in (purged, absorbed):
+        assert _contact(hubspot_env, object_id, "is_deleted, email") == (True, None)
+    assert _contact(hubspot_env, survivor, "is_deleted") == (False,)
+    assert ("contacts", purged, "companies", employer, 279, None) in loaded_links(
+        hubspot_env, deleted=True
+    )
+    assert loaded_links(hubspot_env) == expected_links(crm)
+    # found by reading the known contacts back, 100 a request, only because the count fell
+    assert requests_by_endpoint(sandbox)[("POST", "/crm/v3/objects/contacts/batch/read")] == 2
+    sandbox.log.clear()
+    assert load() == 0
+    assert sum(requests_by_endpoint(sandbox).values()) == 3 * len(OBJECT_TYPES) + LINK_PAIRS
