@@ -105,12 +105,12 @@ def _is_dlt_wrapper(error: BaseException) -> bool:
     return type(error).__module__.startswith("dlt.") and error.__cause__ is not None
 
 
-def report_error(error: BaseException) -> int:
-    """Print a redacted, actionable message; return the exit code.
+def describe_error(error: BaseException) -> tuple[str, int]:
+    """A redacted, actionable message for a failed run, and its exit code.
 
     dlt wraps what a source raises (PipelineStepFailed, ResourceExtractionError...);
     the message shown is the settings problem anywhere in the chain, else the first
-    error that is not one of dlt's wrappers.
+    error that is not one of dlt's wrappers, with the resource it came from.
     """
     causes = list(_causes(error))
     setting = next(
@@ -126,7 +126,13 @@ def report_error(error: BaseException) -> int:
         resource = next((c.pipe_name for c in causes if getattr(c, "pipe_name", None)), None)
         if resource and root is not causes[0]:
             message = f"resource `{resource}`: {message}"
-    print(f"error: {redactor.redact(message)}", file=sys.stderr)
+    return redactor.redact(message), code
+
+
+def report_error(error: BaseException) -> int:
+    """Print the message of `describe_error` to stderr; return the exit code."""
+    message, code = describe_error(error)
+    print(f"error: {message}", file=sys.stderr)
     return code
 
 
