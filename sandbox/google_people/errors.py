@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..wire import HttpError, Response
+from ..wire import HttpError, Request, Response
 
 DOCS_CONNECTIONS = "https://developers.google.com/people/api/rest/v1/people/connections/list"
 UNAUTHENTICATED_MESSAGE = (
@@ -95,3 +95,22 @@ def html_page(code: int, title: str, text: str) -> Response:
         "<ins>That\u2019s all we know.</ins>\n"
     )
     return Response(code, page, {"Content-Type": "text/html; charset=UTF-8"})
+
+
+class FrontEndErrors:
+    """404 and 405 as Google's front end sends them: HTML pages, not JSON (both endpoints)."""
+
+    def not_found(self, request: Request) -> Response:
+        return html_page(
+            404,
+            "Not Found",
+            f"The requested URL <code>{request.path}</code> was not found on this server.",
+        )
+
+    def method_not_allowed(self, request: Request) -> Response:
+        return html_page(
+            405,
+            "Method Not Allowed",
+            f"The request method <code>{request.method}</code> is inappropriate for the URL "
+            f"<code>{request.path}</code>.",
+        )

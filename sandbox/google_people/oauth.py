@@ -18,7 +18,7 @@ def oauth_error(status: int, error: str, description: str) -> Response:
     return Response(status, {"error": error, "error_description": description})
 
 
-class GoogleOAuthApi(Api):
+class GoogleOAuthApi(errors.FrontEndErrors, Api):
     """POST /oauth2/token. One OAuth client and one refresh token, which a test may revoke."""
 
     name = "google_oauth"
@@ -49,21 +49,6 @@ class GoogleOAuthApi(Api):
         if status == 502:
             return errors.server_error(502)
         return oauth_error(status, "internal_failure", "Backend Error")
-
-    def not_found(self, request: Request) -> Response:
-        return errors.html_page(
-            404,
-            "Not Found",
-            f"The requested URL <code>{request.path}</code> was not found on this server.",
-        )
-
-    def method_not_allowed(self, request: Request) -> Response:
-        return errors.html_page(
-            405,
-            "Method Not Allowed",
-            f"The request method <code>{request.method}</code> is inappropriate for the URL "
-            f"<code>{request.path}</code>.",
-        )
 
     def bad_request(self, message: str) -> Response:
         return oauth_error(400, "invalid_request", message)

@@ -51,7 +51,7 @@ CONTACT_READS = ("Critical read requests (Contact and Profile Reads)", 60)
 GROUP_READS = ("Read requests (Contact Group Reads)", 90)
 
 
-class GooglePeopleApi(Api):
+class GooglePeopleApi(errors.FrontEndErrors, Api):
     """Served under /google, so the client's api_endpoint is `<sandbox>/google/`."""
 
     name = "google_people"
@@ -116,21 +116,6 @@ class GooglePeopleApi(Api):
 
     def server_error(self, status: int) -> Response:
         return errors.server_error(status)
-
-    def not_found(self, request: Request) -> Response:
-        return errors.html_page(
-            404,
-            "Not Found",
-            f"The requested URL <code>{request.path}</code> was not found on this server.",
-        )
-
-    def method_not_allowed(self, request: Request) -> Response:
-        return errors.html_page(
-            405,
-            "Method Not Allowed",
-            f"The request method <code>{request.method}</code> is inappropriate for the URL "
-            f"<code>{request.path}</code>.",
-        )
 
     def bad_request(self, message: str) -> Response:
         return errors.error(400, "INVALID_ARGUMENT", message)
