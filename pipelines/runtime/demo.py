@@ -31,6 +31,11 @@ ENTRY_SCRIPTS = ("notion_habits", "hubspot_crm", "google_contacts")
 RAW_DATASETS = ("raw_notion", "raw_hubspot", "raw_google")
 
 
+def shown(path: Path) -> str:
+    """A path as the user types it: relative to the project root when inside it."""
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
+
+
 def available_pipelines() -> list[str]:
     return [name for name in ENTRY_SCRIPTS if (PROJECT_ROOT / "pipelines" / f"{name}.py").exists()]
 
@@ -89,7 +94,7 @@ def build_dbt(env: dict[str, str]) -> int:
         "--target",
         "duckdb",
     ]
-    print(f"\n==> dbt build ({DBT_PROJECT.relative_to(PROJECT_ROOT)})", flush=True)
+    print(f"\n==> dbt build ({shown(DBT_PROJECT)})", flush=True)
     code = subprocess.run(command, env=env, check=False).returncode
     results = DBT_PROJECT / "target" / "run_results.json"
     if results.exists():
@@ -169,12 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     report = marts_report(warehouse)
     if report:
         print("\n" + report)
-    relative = warehouse.relative_to(PROJECT_ROOT)
-    print(f"\n  DuckDB file: {relative}")
+    print(f"\n  DuckDB file: {shown(warehouse)}")
     print("  Dashboards (dlt's marimo app on http://127.0.0.1:2718):")
     print("    source .venv/bin/activate")
     for name in pipelines:
-        print(f"    DLT_DATA_DIR={DEMO_DIR.relative_to(PROJECT_ROOT)}/dlt dlt pipeline {name} show")
+        print(f"    DLT_DATA_DIR={shown(DEMO_DIR / 'dlt')} dlt pipeline {name} show")
     return 0
 
 
