@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -46,6 +47,7 @@ def test_dashboard_serves_the_loaded_pipeline(pipeline_env: PipelineEnv) -> None
         text=True,
         env=env,
         cwd=pipeline_env.root,
+        start_new_session=True,  # dlt starts marimo as a child: stop the whole group
     )
     try:
         url = None
@@ -58,5 +60,5 @@ def test_dashboard_serves_the_loaded_pipeline(pipeline_env: PipelineEnv) -> None
         page = fetch_when_listening(url.replace("localhost", "127.0.0.1"), process)
         assert "marimo" in page.lower()
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
