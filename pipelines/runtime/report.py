@@ -20,7 +20,9 @@ with recent as (
         habit_id,
         sum(periods_done) as done,
         sum(periods_logged) as logged,
-        avg(average_value) as average_value
+        -- over the logged values, not an average of weekly averages (weeks with a
+        -- missing day would weigh as much as full ones)
+        sum(total_value) / sum(periods_logged) as average_value
     from {schema}.habit_completion
     where period_grain = 'week'
         and period_start > (select max(period_start) from {schema}.habit_completion

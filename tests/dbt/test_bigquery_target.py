@@ -25,6 +25,24 @@ HABIT_COLUMNS = (
     "weekly_habits: {checkbox: [long_run], number: [deep_work_hours]}}}"
 )
 
+# Text that is DuckDB's dialect and not BigQuery's: `::` casts, JSON and list functions,
+# the 'g' regex flag, date_trunc with the part first, timezone(), aggregate FILTER clauses.
+DUCKDB_ONLY = (
+    "::",
+    "json_extract",
+    "json_type(",
+    "json[]",
+    "list_value(",
+    "list_extract(",
+    ", 'g')",
+    "date_trunc('",
+    "date_diff('",
+    "datediff('",
+    "strftime(",
+    "timezone(",
+    "filter (where",
+)
+
 
 def throwaway_private_key() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -87,6 +105,10 @@ def test_parse_for_bigquery_reads_raw_datasets_of_the_project(bigquery: BigQuery
         "analytics_intermediate",
         "analytics_marts",
     }
+    # Unit tests run on DuckDB only: on BigQuery their JSON fixtures could not be cast.
+    assert manifest["unit_tests"] == {}
+    disabled = [n for nodes in manifest["disabled"].values() for n in nodes]
+    assert sum(n["resource_type"] == "unit_test" for n in disabled) == 6
 
 
 def test_bigquery_target_names_the_missing_project_setting(
@@ -116,6 +138,16 @@ def test_models_compile_to_bigquery_sql(bigquery: BigQueryProject) -> None:
         "regexp_replace(raw_identifier, r'[^0-9]', '')"
         in compiled["int_contact_identifiers_normalised"]
     )
+    assert (
+        "json_value(phone_item, '$.canonical_form')"
+        in compiled["int_contact_identifiers_normalised"]
+    )
     assert "date_trunc(period_start, isoweek)" in compiled["habit_completion"]
+    assert "date(engagements.occurred_at, 'UTC')" in compiled["engagements"]
     assert "`raw_notion`.`daily_habits`" in compiled["stg_notion__habits"]
     assert "`date`" in compiled["stg_notion__habits"]
+    # No DuckDB-only form slips through (each parses, but fails or differs on BigQuery).
+    for name, sql in compiled.items():
+        flat = " ".join(sql.lower().split())
+        for duckdb_only in DUCKDB_ONLY:
+            assert duckdb_only not in flat, (name, duckdb_only)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -34,8 +35,9 @@ def checkbox_columns(warehouse: Warehouse, table: str) -> list[str]:
     return [c for c, t in columns.items() if t == "BOOLEAN" and c not in NOT_HABITS]
 
 
-def raw_habit_days(warehouse: Warehouse, table: str, habit: str) -> dict[date, bool]:
-    """Period -> ticked, one value per period (the page edited last), live pages only."""
+def raw_habit_days(warehouse: Warehouse, table: str, habit: str) -> dict[date, Any]:
+    """Period -> value (ticked, or the amount), one per period (the page edited last), live
+    pages only."""
     _, period, _ = HABIT_TABLES[table]
     rows = warehouse.query(
         f'select "{period}", "{habit}" from raw_notion.{table} '
@@ -412,6 +414,17 @@ def test_report_shows_streaks_and_catch_ups_from_the_marts(warehouse: Warehouse)
         unit = "day" if cadence == "daily" else "week"
         line = next(line for line in lines if line.split()[0] == habit)
         assert f" {current} {unit}" in line and f" {longest} {unit}" in line
+    # A measured habit shows its average over the days logged in the last four weeks.
+    last_week = warehouse.query(
+        f"select max(period_start) from {MARTS}.habit_completion where period_grain = 'week'"
+    )[0][0]
+    steps = [
+        value
+        for day, value in raw_habit_days(warehouse, "daily_habits", "steps").items()
+        if day >= last_week - timedelta(weeks=3)
+    ]
+    steps_line = next(line for line in lines if line.split()[0] == "steps")
+    assert f"avg {sum(steps) / len(steps):,.1f}" in steps_line
     due, people = warehouse.query(
         f"select count(*) filter (where needs_catch_up), count(*) from {MARTS}.contacts"
     )[0]

@@ -11,11 +11,27 @@
     date_trunc({{ date_expression }}, isoweek)
 {%- endmacro %}
 
-{#- The day reports are computed for: the `as_of_date` var when set, else today. -#}
+{#-
+    The calendar day a timestamp falls on where its owner lives: the `reporting_timezone`
+    var (an IANA name such as Europe/Berlin), so a late call is not dated the next day.
+-#}
+{% macro local_date(timestamp_expression) -%}
+    {{ return(adapter.dispatch('local_date', 'personal_reporting')(timestamp_expression)) }}
+{%- endmacro %}
+
+{% macro default__local_date(timestamp_expression) -%}
+    cast(timezone('{{ var("reporting_timezone", "UTC") }}', {{ timestamp_expression }}) as date)
+{%- endmacro %}
+
+{% macro bigquery__local_date(timestamp_expression) -%}
+    date({{ timestamp_expression }}, '{{ var("reporting_timezone", "UTC") }}')
+{%- endmacro %}
+
+{#- The day reports are computed for: the `as_of_date` var when set, else today (local). -#}
 {% macro as_of_date() -%}
     {%- if var('as_of_date', '') -%}
         cast('{{ var("as_of_date") }}' as date)
     {%- else -%}
-        cast({{ dbt.current_timestamp() }} as date)
+        {{ local_date(dbt.current_timestamp()) }}
     {%- endif -%}
 {%- endmacro %}

@@ -13,13 +13,20 @@
     cross join unnest(json_query_array({{ json_column }})) as {{ alias }}
 {%- endmacro %}
 
-{#- The scalar at `path` as text (null when missing or not a scalar). -#}
+{#-
+    The scalar at `path` as text: null when the path is missing, JSON null, an object or an
+    array (BigQuery's json_value; DuckDB's json_extract_string alone would return the
+    JSON text of an object or array).
+-#}
 {% macro json_text(json_expression, path) -%}
     {{ return(adapter.dispatch('json_text', 'personal_reporting')(json_expression, path)) }}
 {%- endmacro %}
 
 {% macro default__json_text(json_expression, path) -%}
-    json_extract_string({{ json_expression }}, '{{ path }}')
+    case
+        when json_type({{ json_expression }}, '{{ path }}') not in ('OBJECT', 'ARRAY')
+            then json_extract_string({{ json_expression }}, '{{ path }}')
+    end
 {%- endmacro %}
 
 {% macro bigquery__json_text(json_expression, path) -%}

@@ -1,7 +1,8 @@
 {#-
     The company each live HubSpot contact belongs to: its primary company association
-    (type 1), else any other company link (lowest type, then lowest id). A link may be
-    stored from either side, so both directions are read.
+    (type 1 from the contact's side, 2 from the company's), else any other company link
+    (lowest type, then lowest id). A link may be stored from either side, so both
+    directions are read.
 -#}
 
 with
@@ -35,7 +36,7 @@ ranked as (
         row_number() over (
             partition by contact_company_links.contact_id
             order by
-                case when contact_company_links.association_type_id = 1 then 0 else 1 end,
+                case when contact_company_links.association_type_id in (1, 2) then 0 else 1 end,
                 contact_company_links.association_type_id,
                 contact_company_links.company_id
         ) as company_rank

@@ -85,12 +85,14 @@ final as (
         people.match_rule,
         people.hubspot_contact_id,
         people.google_contact_id,
+        {#- The CRM's name wins, as every other field does, so full_name agrees with
+            first_name and last_name; Google's display name fills in for the rest. #}
         coalesce(
-            google_contacts.full_name,
             nullif(trim({{ dbt.concat([
                 "coalesce(hubspot_contacts.first_name, '')", "' '",
                 "coalesce(hubspot_contacts.last_name, '')"
-            ]) }}), '')
+            ]) }}), ''),
+            google_contacts.full_name
         ) as full_name,
         coalesce(hubspot_contacts.first_name, google_contacts.first_name) as first_name,
         coalesce(hubspot_contacts.last_name, google_contacts.last_name) as last_name,

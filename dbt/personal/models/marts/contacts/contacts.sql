@@ -2,7 +2,8 @@
     One row per person (HubSpot and Google Contacts unified), with the company they
     belong to and how the relationship is kept up: engagements by type, the last one,
     days since the last real contact (a call, email or meeting) and whether a catch-up
-    is due. Days are counted to `as_of_date` (today unless the var is set).
+    is due. Engagements are dated in `reporting_timezone`; days are counted to
+    `as_of_date` (today there unless the var is set).
 -#}
 
 with
@@ -34,10 +35,10 @@ person_engagements as (
         engagement_contacts.engagement_id,
         engagement_contacts.engagement_type,
         engagement_contacts.occurred_at,
-        cast(engagement_contacts.occurred_at as date) as occurred_on
+        {{ local_date('engagement_contacts.occurred_at') }} as occurred_on
     from engagement_contacts
     cross join as_of
-    where cast(engagement_contacts.occurred_at as date) <= as_of.as_of_date
+    where {{ local_date('engagement_contacts.occurred_at') }} <= as_of.as_of_date
 ),
 
 engagement_summary as (
@@ -50,6 +51,7 @@ engagement_summary as (
         {%- endfor %}
         min(occurred_at) as first_engagement_at,
         max(occurred_at) as last_engagement_at,
+        max(occurred_on) as last_engagement_on,
         max(case when engagement_type in ('call', 'email', 'meeting') then occurred_on end)
             as last_contacted_on
     from person_engagements
@@ -81,7 +83,7 @@ final as (
         {%- endfor %}
         engagement_summary.first_engagement_at,
         engagement_summary.last_engagement_at,
-        cast(engagement_summary.last_engagement_at as date) as last_engagement_on,
+        engagement_summary.last_engagement_on,
         engagement_summary.last_contacted_on,
         {{ dbt.datediff('engagement_summary.last_contacted_on', 'as_of.as_of_date', 'day') }}
             as days_since_last_contact,

@@ -67,7 +67,7 @@ final as (
         engagements.engagement_id,
         engagements.engagement_type,
         engagements.occurred_at,
-        cast(engagements.occurred_at as date) as occurred_on,
+        {{ local_date('engagements.occurred_at') }} as occurred_on,
         engagements.title,
         engagements.direction,
         engagements.call_duration_seconds,
