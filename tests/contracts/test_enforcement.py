@@ -13,7 +13,7 @@ from migrations.head import head_contract
 from pipelines.runtime import PipelineSpec, main
 from tests.contracts.asserts import assert_dlt_agrees_with_the_warehouse
 from tests.contracts.conftest import Warehouse
-from tests.contracts.sources import FakeGoogle, person
+from tests.contracts.sources import PAGE_HINTS, FakeGoogle, person
 
 RUN = ["--progress", "none"]
 
@@ -143,15 +143,6 @@ def test_every_breach_is_listed_at_once(
     error = capsys.readouterr().err
     assert "contacts.updated_at: expected timestamp, found text" in error
     assert "contacts.is_deleted: expected bool NOT NULL, found bool (nullable)" in error
-
-
-PAGE_HINTS = {
-    "id": {"data_type": "text", "nullable": False},
-    "created_time": {"data_type": "timestamp"},
-    "last_edited_time": {"data_type": "timestamp"},
-    "url": {"data_type": "text"},
-    "is_deleted": {"data_type": "bool", "nullable": False},
-}
 
 
 def notion_spec(tables: dict[str, dict]) -> PipelineSpec:
