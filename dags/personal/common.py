@@ -67,20 +67,13 @@ def load_raw(spec: PipelineSpec) -> dict[str, Any]:
     Secrets are registered with Airflow's log masker and the pipeline's redactor first, so
     neither the task log nor the error raised here can show them.
     """
-    import dlt
     from airflow.sdk.log import mask_secret
 
     from pipelines.runtime import cli, destination
-    from pipelines.runtime.redaction import redactor
+    from pipelines.runtime.summary import rows_this_run
 
-    for key in spec.secret_keys:
-        try:
-            value = dlt.secrets.get(key)
-        except Exception:  # unresolvable now: the source reports it by name
-            continue
-        if value:
-            mask_secret(str(value))
-            redactor.add(value)
+    for value in cli.register_secrets(spec.secret_keys):
+        mask_secret(value)
     name = destination.destination_name(None)
     try:
         pipeline = cli.create_pipeline(spec, name, progress="log")
@@ -92,9 +85,5 @@ def load_raw(spec: PipelineSpec) -> dict[str, Any]:
         "pipeline": spec.name,
         "destination": destination.describe(name),
         "loads": len(info.loads_ids),
-        "rows": {
-            table: count
-            for table, count in pipeline.last_trace.last_normalize_info.row_counts.items()
-            if not table.startswith("_dlt")
-        },
+        "rows": rows_this_run(pipeline),
     }

@@ -71,12 +71,18 @@ def create_pipeline(spec: PipelineSpec, destination_name: str, progress: str) ->
     )
 
 
-def register_secrets(keys: Sequence[str]) -> None:
+def register_secrets(keys: Sequence[str]) -> list[str]:
+    """Mask these settings' values in all output; returns the values that resolved."""
+    values = []
     for key in keys:
         try:
-            redactor.add(dlt.secrets.get(key))
+            value = dlt.secrets.get(key)
         except Exception:  # unresolvable now: the source will report it by name
             continue
+        if value:
+            redactor.add(value)
+            values.append(str(value))
+    return values
 
 
 def run(spec: PipelineSpec, pipeline: Pipeline, *, full_refresh: bool = False):
