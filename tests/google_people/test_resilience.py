@@ -260,7 +260,8 @@ def test_expired_access_token_is_refreshed_and_never_printed(
 
 def test_rate_limit_reasons_on_403_are_retried(client: PeopleClient) -> None:
     error = http_error(403, {"code": 403, "errors": [{"reason": "userRateLimitExceeded"}]})
-    client._raise_unless_retryable(error, syncing=False)  # returns: retry
+    # returning (instead of raising) is the signal to retry
+    assert client._raise_unless_retryable(error, syncing=False) is None
 
 
 @pytest.mark.parametrize(
