@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from pipelines.runtime.cli import main as run_entry_point
-from pipelines.runtime.demo import available_pipelines
+from pipelines.runtime.demo import ENTRY_SCRIPTS
 from sandbox import Sandbox
 
 API_OF = {"notion_habits": "notion", "hubspot_crm": "hubspot", "google_contacts": "google_people"}
@@ -45,7 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--pipelines", default=",".join(available_pipelines()))
+    parser.add_argument("--pipelines", default=",".join(ENTRY_SCRIPTS))
     parser.add_argument("--fault-rate", type=float, default=0.0)
     args = parser.parse_args()
 

@@ -27,6 +27,10 @@ class Api:
         """Environment variables (dlt names) that point a pipeline at this API."""
         return {}
 
+    def demo_changes(self) -> list[str]:
+        """Edits a person would make during a day, applied to the data; a line per change."""
+        return []
+
     def authenticate(self, request: Request) -> Response | None:
         """None when the request is authorised, else the API's 401 response."""
         return None

@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -24,6 +23,7 @@ import duckdb
 from sandbox import Sandbox
 
 from .destination import PROJECT_ROOT
+from .report import habits_and_contacts_report
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 DBT_PROJECT = PROJECT_ROOT / "dbt" / "personal"
@@ -34,10 +34,6 @@ RAW_DATASETS = ("raw_notion", "raw_hubspot", "raw_google")
 def shown(path: Path) -> str:
     """A path as the user types it: relative to the project root when inside it."""
     return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
-
-
-def available_pipelines() -> list[str]:
-    return [name for name in ENTRY_SCRIPTS if (PROJECT_ROOT / "pipelines" / f"{name}.py").exists()]
 
 
 def run_pipeline(name: str) -> dict[str, int] | None:
@@ -73,15 +69,11 @@ def sample_changes(sandbox: Sandbox) -> list[str]:
     """Edits a person would make during a day; each API contributes its own."""
     changes: list[str] = []
     for api in sandbox.apis.values():
-        make: Callable[[], list[str]] | None = getattr(api, "demo_changes", None)
-        if make is not None:
-            changes.extend(make())
+        changes.extend(api.demo_changes())
     return changes
 
 
 def build_dbt(env: dict[str, str]) -> int:
-    if not (DBT_PROJECT / "dbt_project.yml").exists():
-        return 0
     dbt = Path(sys.executable).parent / "dbt"
     command = [
         str(dbt),
@@ -101,14 +93,6 @@ def build_dbt(env: dict[str, str]) -> int:
         statuses = Counter(r["status"] for r in json.loads(results.read_text())["results"])
         print("    " + ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items())))
     return code
-
-
-def marts_report(path: Path) -> str:
-    try:
-        from .report import habits_and_contacts_report
-    except ImportError:
-        return ""
-    return habits_and_contacts_report(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             **sandbox.client_settings(),
         }
         os.environ.update(env)
-        pipelines = available_pipelines()
+        pipelines = ENTRY_SCRIPTS
         print(
             f"==> Sandbox APIs on {sandbox.base_url}; loading {', '.join(pipelines)} into {warehouse}"
         )
@@ -171,9 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n  API requests: {total_requests} in all, {incremental_requests} for the incremental runs"
     )
-    report = marts_report(warehouse)
-    if report:
-        print("\n" + report)
+    print("\n" + habits_and_contacts_report(warehouse))
     print(f"\n  DuckDB file: {shown(warehouse)}")
     print("  Dashboards (dlt's marimo app on http://127.0.0.1:2718):")
     print("    source .venv/bin/activate")
