@@ -18,6 +18,8 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest
 
+from pipelines.runtime.retry_after import retry_after_seconds as parse_retry_after
+
 from ..runtime.settings import SettingError
 from .credentials import RefreshingCredentials
 from .settings import (
@@ -248,9 +250,5 @@ def _reason(info: dict) -> str | None:
 
 def _retry_after(error: Exception | None) -> float | None:
     if isinstance(error, HttpError):
-        value = error.resp.get("retry-after")
-        try:
-            return float(value) if value is not None else None
-        except ValueError:
-            return None
+        return parse_retry_after(error.resp.get("retry-after"))
     return None

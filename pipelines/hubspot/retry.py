@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.runtime.retry_after import retry_after_seconds as parse_retry_after
+
 TEN_SECONDLY = "TEN_SECONDLY_ROLLING"
 SECONDLY = "SECONDLY"
 DAILY = "DAILY"
@@ -44,11 +46,7 @@ def retry_after_seconds(headers: Any) -> float | None:
     """The Retry-After header in seconds, when the response carries one."""
     if not headers:
         return None
-    value = headers.get("Retry-After") if hasattr(headers, "get") else None
-    try:
-        return max(0.0, float(value)) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+    return parse_retry_after(headers.get("Retry-After") if hasattr(headers, "get") else None)
 
 
 @dataclass

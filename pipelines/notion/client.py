@@ -13,7 +13,6 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -22,6 +21,7 @@ import tenacity
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
 from pipelines.runtime import SettingError
+from pipelines.runtime.retry_after import retry_after_seconds as parse_retry_after
 
 from . import settings
 from .values import timestamp
@@ -51,17 +51,7 @@ def retry_after_seconds(error: BaseException) -> float | None:
     """The server's Retry-After (seconds or an HTTP date), if it sent one."""
     if not isinstance(error, HTTPResponseError):
         return None
-    value = error.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
+    return parse_retry_after(error.headers.get("retry-after"))
 
 
 def describe(error: BaseException) -> str:
