@@ -10,29 +10,26 @@ answered (from its request log), wall time and the process's peak memory.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import resource
 import tempfile
 import time
 from pathlib import Path
 
-from pipelines.runtime.cli import main as run_entry_point
-from pipelines.runtime.demo import ENTRY_SCRIPTS
+from pipelines.registry import PIPELINES, by_name
+from pipelines.runner import main as run_entry_point
 from sandbox import Sandbox
-
-API_OF = {"notion_habits": "notion", "hubspot_crm": "hubspot", "google_contacts": "google_people"}
 
 
 def measure(sandbox: Sandbox, name: str) -> dict[str, float]:
-    spec = importlib.import_module(f"pipelines.{name}").SPEC
+    spec = by_name(name)
     sandbox.log.clear()
     started = time.perf_counter()
     code = run_entry_point(spec, ["--progress", "none"])
     elapsed = time.perf_counter() - started
     if code != 0:
         raise SystemExit(f"{name} failed with exit code {code}")
-    api = API_OF[name]
+    api = spec.source  # the sandbox serves each source's API under the source's name
     return {
         "requests": sandbox.log.count(api)
         + (sandbox.log.count("google_oauth") if api == "google_people" else 0),
@@ -45,7 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--pipelines", default=",".join(ENTRY_SCRIPTS))
+    parser.add_argument("--pipelines", default=",".join(spec.name for spec in PIPELINES))
     parser.add_argument("--fault-rate", type=float, default=0.0)
     args = parser.parse_args()
 

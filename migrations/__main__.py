@@ -13,9 +13,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from pipelines.runtime import destination as destinations
-from pipelines.runtime.cli import EXIT_OK, register_secrets, report_error
-from pipelines.runtime.redaction import redactor
+from pipelines.core import destination as destinations
+from pipelines.core.errors import EXIT_OK, report_error
+from pipelines.core.redaction import redactor, register_secrets
 
 # Warehouse secrets: masked in anything this command prints.
 SECRET_KEYS = (
@@ -46,7 +46,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def show() -> str:
-    from .head import head_contract
+    from pipelines.contract.head import head_contract
 
     contract = head_contract()
     lines = [f"Raw contract at revision {contract.revision}"]
@@ -62,16 +62,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     redactor.install()
     register_secrets(SECRET_KEYS)
-    from . import commands
+    from pipelines.contract import upgrade
 
     try:
         if args.verb == "show":
             print(show())
         elif args.verb == "upgrade":
-            warehouse = commands.upgrade(args.destination)
+            warehouse = upgrade.upgrade(args.destination)
             print(f"Raw contract at head on {warehouse.describe()}")
         else:
-            warehouse = commands.check_warehouse(args.destination)
+            warehouse = upgrade.check_warehouse(args.destination)
             print(f"Raw contract holds on {warehouse.describe()}")
     except Exception as error:
         return report_error(error)

@@ -1,6 +1,6 @@
 """Alembic environment: migrate the warehouse the pipelines load into.
 
-The target comes from the pipelines' settings (see migrations/warehouse.py); pick it
+The target comes from the pipelines' settings (see pipelines/contract/warehouse.py); pick it
 with `alembic -x destination=bigquery ...`. Callers inside Python pass a ready
 Warehouse or an open connection in `config.attributes` instead.
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import context
 
 from migrations import dialects  # noqa: F401  (registers Alembic's DuckDB support)
-from migrations import warehouse as warehouses
 from migrations.ddl import create_dataset_sql
+from pipelines.contract import warehouse as warehouses
 
 config = context.config
 

@@ -7,16 +7,8 @@ Settings: sources.hubspot.access_token (secret), sources.hubspot.base_url, and o
 sources.hubspot.objects (add "deals" or "tickets"), engagement_types, associations.
 """
 
-from pipelines.hubspot import hubspot
-from pipelines.runtime import PipelineSpec, main
-
-SPEC = PipelineSpec(
-    name="hubspot_crm",
-    dataset="raw_hubspot",
-    build_source=hubspot,
-    secret_keys=("sources.hubspot.access_token",),
-    description=__doc__,
-)
+from pipelines.registry import HUBSPOT_CRM as SPEC
+from pipelines.runner import main
 
 if __name__ == "__main__":
     raise SystemExit(main(SPEC))

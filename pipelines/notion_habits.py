@@ -4,16 +4,8 @@ Incremental: only pages edited since the last run are read; trashed pages are ke
 with is_deleted = true. `--full-refresh` wipes raw_notion's tables and reloads them.
 """
 
-from pipelines.notion import notion_databases
-from pipelines.runtime import PipelineSpec, main
-
-SPEC = PipelineSpec(
-    name="notion_habits",
-    dataset="raw_notion",
-    build_source=notion_databases,
-    secret_keys=("sources.notion.api_key",),
-    description=__doc__,
-)
+from pipelines.registry import NOTION_HABITS as SPEC
+from pipelines.runner import main
 
 if __name__ == "__main__":
     raise SystemExit(main(SPEC))

@@ -12,6 +12,9 @@ from urllib.parse import urlsplit
 from .api import Api
 from .clock import Clock
 from .faults import FaultInjector, FaultPlan
+from .google_people import GoogleOAuthApi, GooglePeopleApi
+from .hubspot import HubSpotApi
+from .notion import NotionApi
 from .requestlog import LoggedRequest, RequestLog
 from .wire import Request, Response
 
@@ -20,10 +23,6 @@ CONTROL_PREFIX = "/_sandbox"
 
 def build_apis(clock: Clock, seed: int, anchor: date) -> list[Api]:
     """The APIs the sandbox serves, each with its deterministic sample data."""
-    from .google_people import GoogleOAuthApi, GooglePeopleApi
-    from .hubspot import HubSpotApi
-    from .notion import NotionApi
-
     return [
         NotionApi(clock, seed=seed, anchor=anchor),
         HubSpotApi(clock, seed=seed, anchor=anchor),

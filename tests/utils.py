@@ -7,8 +7,29 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 
+from pipelines.registry import PipelineSpec
+from pipelines.runner import main
 from sandbox import Sandbox
+
+
+class EntryPoint:
+    """`python pipelines/<name>.py` run in-process; calling it returns the exit code.
+
+    With pytest's `capsys`, the run's stdout and stderr are kept in `.output`.
+    """
+
+    def __init__(self, spec: PipelineSpec, capture: pytest.CaptureFixture[str] | None = None):
+        self.spec = spec
+        self.capture = capture
+        self.output: Any = None
+
+    def __call__(self, *argv: str) -> int:
+        code = main(self.spec, ["--progress", "none", *argv])
+        if self.capture is not None:
+            self.output = self.capture.readouterr()
+        return code
 
 
 @dataclass

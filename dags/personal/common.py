@@ -1,8 +1,9 @@
 """What every DAG of the `personal` owner shares: defaults, the warehouse pool, raw assets,
-and the two task bodies a raw load is made of.
+and the two tasks a raw load is made of.
 
-Cheap to import at parse time: only `airflow.sdk` and the standard library here; the
-pipelines, dlt and Alembic are imported inside the task bodies, when a task runs.
+Cheap to import at parse time: only `airflow.sdk`, the standard library and the pipeline
+registry (plain data) here; dlt, the sources and Alembic are imported inside the task
+bodies, when a task runs.
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from airflow.sdk import Asset
+from airflow.sdk import Asset, task
 
-if TYPE_CHECKING:
-    from pipelines.runtime.cli import PipelineSpec
+from pipelines.registry import PIPELINES, by_name
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 OWNER = "personal"
@@ -40,9 +40,7 @@ def raw_asset(dataset: str) -> Asset:
     return Asset(name=dataset, uri=f"warehouse://personal/{dataset}", group="raw")
 
 
-RAW_NOTION = raw_asset("raw_notion")
-RAW_HUBSPOT = raw_asset("raw_hubspot")
-RAW_GOOGLE = raw_asset("raw_google")
+RAW_ASSETS: dict[str, Asset] = {spec.dataset: raw_asset(spec.dataset) for spec in PIPELINES}
 
 DBT_PROJECT = PROJECT_ROOT / "dbt" / "personal"
 # script/server writes the manifest with `dbt parse` before Airflow starts; rendering from it
@@ -54,36 +52,54 @@ DBT_MANIFEST = Path(
 
 def apply_contract() -> str:
     """`alembic upgrade head`, then verify the warehouse holds the contracted columns."""
-    from migrations import commands
+    from pipelines.contract import upgrade
 
-    commands.upgrade()
-    warehouse = commands.check_warehouse()
+    upgrade.upgrade()
+    warehouse = upgrade.check_warehouse()
     return warehouse.describe()
 
 
-def load_raw(spec: PipelineSpec) -> dict[str, Any]:
-    """Run one pipeline in this task's process: extract, normalize, contract check, load.
+def load_raw(pipeline_name: str) -> dict[str, Any]:
+    """Run one registered pipeline in this task's process, through the run driver.
 
-    Secrets are registered with Airflow's log masker and the pipeline's redactor first, so
-    neither the task log nor the error raised here can show them.
+    The contract was upgraded by this DAG run's `upgrade_contract` task, so the run does
+    not upgrade it again. Secrets are registered with Airflow's log masker and the
+    pipeline's redactor first, so neither the task log nor the error raised here can
+    show them.
     """
     from airflow.sdk.log import mask_secret
 
-    from pipelines.runtime import cli, destination
-    from pipelines.runtime.summary import rows_this_run
+    from pipelines.core.errors import describe_error
+    from pipelines.core.redaction import register_secrets
+    from pipelines.runner import run_pipeline
+    from pipelines.runner.summary import rows_this_run
 
-    for value in cli.register_secrets(spec.secret_keys):
+    spec = by_name(pipeline_name)
+    for value in register_secrets(spec.secret_keys):
         mask_secret(value)
-    name = destination.destination_name(None)
     try:
-        pipeline = cli.create_pipeline(spec, name, progress="log")
-        info = cli.run(spec, pipeline)
+        result = run_pipeline(spec, progress="log", upgrade_contract=False)
     except Exception as error:  # the entry scripts' message: names the setting or the record
-        message, _ = cli.describe_error(error)
+        message, _ = describe_error(error)
         raise RuntimeError(f"{spec.name}: {message}") from None
     return {
         "pipeline": spec.name,
-        "destination": destination.describe(name),
-        "loads": len(info.loads_ids),
-        "rows": rows_this_run(pipeline),
+        "destination": result.describe_destination(),
+        "loads": len(result.info.loads_ids),
+        "rows": rows_this_run(result.pipeline),
     }
+
+
+def raw_load_tasks(pipeline_name: str) -> None:
+    """Inside a @dag: `upgrade_contract` -> `load`, the load emitting the raw dataset's asset."""
+    dataset = by_name(pipeline_name).dataset
+
+    @task(pool=WAREHOUSE_POOL)
+    def upgrade_contract() -> str:
+        return apply_contract()
+
+    @task(pool=WAREHOUSE_POOL, outlets=[RAW_ASSETS[dataset]])
+    def load() -> dict:
+        return load_raw(pipeline_name)
+
+    upgrade_contract() >> load()

@@ -6,8 +6,8 @@ to a full sync). The load emits the `raw_google` asset, which schedules
 `transform_personal__marts__build`. Settings: `SOURCES__GOOGLE_PEOPLE__*`, see the README.
 """
 
-from airflow.sdk import dag, task
-from personal.common import DEFAULT_ARGS, RAW_GOOGLE, START_DATE, WAREHOUSE_POOL, apply_contract
+from airflow.sdk import dag
+from personal.common import DEFAULT_ARGS, START_DATE, raw_load_tasks
 
 
 @dag(
@@ -20,19 +20,7 @@ from personal.common import DEFAULT_ARGS, RAW_GOOGLE, START_DATE, WAREHOUSE_POOL
     doc_md=__doc__,
 )
 def raw_google__contacts__incremental():
-    @task(pool=WAREHOUSE_POOL)
-    def upgrade_contract() -> str:
-        return apply_contract()
-
-    @task(pool=WAREHOUSE_POOL, outlets=[RAW_GOOGLE])
-    def load() -> dict:
-        from personal.common import load_raw
-
-        from pipelines.google_contacts import SPEC
-
-        return load_raw(SPEC)
-
-    upgrade_contract() >> load()
+    raw_load_tasks("google_contacts")
 
 
 raw_google__contacts__incremental()

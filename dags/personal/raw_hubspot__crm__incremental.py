@@ -6,8 +6,8 @@ flagged). The load emits the `raw_hubspot` asset, which schedules
 `transform_personal__marts__build`. Settings: `SOURCES__HUBSPOT__*`, see the README.
 """
 
-from airflow.sdk import dag, task
-from personal.common import DEFAULT_ARGS, RAW_HUBSPOT, START_DATE, WAREHOUSE_POOL, apply_contract
+from airflow.sdk import dag
+from personal.common import DEFAULT_ARGS, START_DATE, raw_load_tasks
 
 
 @dag(
@@ -20,19 +20,7 @@ from personal.common import DEFAULT_ARGS, RAW_HUBSPOT, START_DATE, WAREHOUSE_POO
     doc_md=__doc__,
 )
 def raw_hubspot__crm__incremental():
-    @task(pool=WAREHOUSE_POOL)
-    def upgrade_contract() -> str:
-        return apply_contract()
-
-    @task(pool=WAREHOUSE_POOL, outlets=[RAW_HUBSPOT])
-    def load() -> dict:
-        from personal.common import load_raw
-
-        from pipelines.hubspot_crm import SPEC
-
-        return load_raw(SPEC)
-
-    upgrade_contract() >> load()
+    raw_load_tasks("hubspot_crm")
 
 
 raw_hubspot__crm__incremental()

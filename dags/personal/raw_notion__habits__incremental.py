@@ -6,8 +6,8 @@ emits the `raw_notion` asset, which schedules `transform_personal__marts__build`
 Settings: `SOURCES__NOTION__*` (App Settings or Airflow Variables), see the README.
 """
 
-from airflow.sdk import dag, task
-from personal.common import DEFAULT_ARGS, RAW_NOTION, START_DATE, WAREHOUSE_POOL, apply_contract
+from airflow.sdk import dag
+from personal.common import DEFAULT_ARGS, START_DATE, raw_load_tasks
 
 
 @dag(
@@ -20,19 +20,7 @@ from personal.common import DEFAULT_ARGS, RAW_NOTION, START_DATE, WAREHOUSE_POOL
     doc_md=__doc__,
 )
 def raw_notion__habits__incremental():
-    @task(pool=WAREHOUSE_POOL)
-    def upgrade_contract() -> str:
-        return apply_contract()
-
-    @task(pool=WAREHOUSE_POOL, outlets=[RAW_NOTION])
-    def load() -> dict:
-        from personal.common import load_raw
-
-        from pipelines.notion_habits import SPEC
-
-        return load_raw(SPEC)
-
-    upgrade_contract() >> load()
+    raw_load_tasks("notion_habits")
 
 
 raw_notion__habits__incremental()

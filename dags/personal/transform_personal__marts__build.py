@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from airflow.sdk import AssetAny
 from cosmos import (
     DbtDag,
     ExecutionConfig,
@@ -25,16 +26,14 @@ from personal.common import (
     DBT_MANIFEST,
     DBT_PROJECT,
     DEFAULT_ARGS,
-    RAW_GOOGLE,
-    RAW_HUBSPOT,
-    RAW_NOTION,
+    RAW_ASSETS,
     START_DATE,
     WAREHOUSE_POOL,
 )
 
 transform_personal__marts__build = DbtDag(
     dag_id="transform_personal__marts__build",
-    schedule=(RAW_NOTION | RAW_HUBSPOT | RAW_GOOGLE),
+    schedule=AssetAny(*RAW_ASSETS.values()),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,

@@ -12,7 +12,8 @@ from collections.abc import Iterator, Sequence
 import dlt
 from dlt.sources import DltResource
 
-from .client import PeopleClient, RetryPolicy, SourceSettingError
+from ..core.retry import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_SECONDS, RetryPolicy
+from .client import PeopleClient, SourceSettingError
 from .credentials import GoogleOAuthUserCredentials
 from .flatten import contact_group_row, contact_row, deleted_contact_row, deleted_group_row
 from .settings import (
@@ -20,11 +21,9 @@ from .settings import (
     CONTACT_GROUP_COLUMNS,
     DEFAULT_BASE_URL,
     DEFAULT_TOKEN_URI,
-    MAX_ATTEMPTS,
     MAX_PAGE_SIZE,
     PAGE_SIZE,
     REQUEST_TIMEOUT_SECONDS,
-    RETRY_BACKOFF_SECONDS,
     SETTINGS_SECTION,
 )
 from .sync import Listing, synchronise
@@ -38,8 +37,8 @@ def google_people(
     token_uri: str = DEFAULT_TOKEN_URI,
     base_url: str = DEFAULT_BASE_URL,
     page_size: int = PAGE_SIZE,
-    max_attempts: int = MAX_ATTEMPTS,
-    retry_backoff_seconds: float = RETRY_BACKOFF_SECONDS,
+    max_attempts: int = DEFAULT_ATTEMPTS,
+    retry_backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
     request_timeout_seconds: float = REQUEST_TIMEOUT_SECONDS,
 ) -> Sequence[DltResource]:
     """The user's contacts and contact groups."""
@@ -53,7 +52,7 @@ def google_people(
         credentials.to_native_credentials(token_uri),
         base_url=base_url,
         page_size=page_size,
-        retry=RetryPolicy(max(1, max_attempts), max(0.0, retry_backoff_seconds)),
+        retry=RetryPolicy(max_attempts, retry_backoff_seconds),
         timeout_seconds=request_timeout_seconds,
     )
     return contacts(client), contact_groups(client)

@@ -1,14 +1,18 @@
-"""HTTP side of the source: the People API client, paging, retries and error meaning."""
+"""HTTP side of the source: the People API client, paging and what Google's errors mean.
+
+Retries follow the shared policy (pipelines.core.retry). Each attempt raises the error
+that explains an answer which will not change (settings, an expired sync token); what
+is left, and so retried, is transient: 408/429/5xx, 403 rate-limit reasons, a token
+endpoint that did not answer, dropped connections.
+"""
 
 from __future__ import annotations
 
 import http.client
 import json
 import logging
-import random
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 
 import httplib2
 from dlt.extract.exceptions import DltSourceException
@@ -17,24 +21,27 @@ from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest
+from tenacity import RetryCallState
 
-from pipelines.runtime.retry_after import retry_after_seconds as parse_retry_after
-
-from ..runtime.settings import SettingError
+from ..core.retry import RetryPolicy, is_transient_status
+from ..core.retry import retry_after_seconds as parse_retry_after
+from ..core.settings import SettingError
 from .credentials import RefreshingCredentials
 from .settings import (
     CREDENTIALS_SECTION,
     GROUP_FIELDS,
-    MAX_BACKOFF_SECONDS,
     PERSON_FIELDS,
     RATE_LIMIT_REASONS,
-    RETRYABLE_STATUSES,
     SETTINGS_SECTION,
 )
 
 logger = logging.getLogger(__name__)
 
+# Dropped connections and timeouts as httplib2 and google-auth raise them (OSError covers
+# the standard library's ConnectionError and TimeoutError).
 TRANSIENT_ERRORS = (OSError, http.client.HTTPException, httplib2.HttpLib2Error, TransportError)
+# What an attempt lets through: errors it did not turn into a final answer.
+RETRIED_ERRORS = (HttpError, RefreshError, *TRANSIENT_ERRORS)
 SCOPE_HINT = (
     "Authorise the OAuth client again with the scope "
     "https://www.googleapis.com/auth/contacts.readonly and store the new refresh token."
@@ -60,21 +67,6 @@ class GoogleApiError(Exception):
     """A request failed for good (retries exhausted or an unexpected answer)."""
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int
-    backoff_seconds: float
-    max_backoff_seconds: float = MAX_BACKOFF_SECONDS
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        """Exponential backoff with jitter; a server's Retry-After wins when longer."""
-        wait = min(self.max_backoff_seconds, self.backoff_seconds * 2**attempt)
-        wait *= random.uniform(0.5, 1.0)
-        if retry_after is not None:
-            wait = max(wait, min(retry_after, self.max_backoff_seconds))
-        return wait
-
-
 class PeopleClient:
     """People API v1 through google-api-python-client, pointed at `base_url`."""
 
@@ -86,10 +78,12 @@ class PeopleClient:
         page_size: int,
         retry: RetryPolicy,
         timeout_seconds: float,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.credentials = credentials
         self.base_url = base_url
         self.retry = retry
+        self._sleep = sleep
         # What the API requires to stay the same across the pages and syncs of a listing.
         self.connection_parameters = {
             "personFields": ",".join(PERSON_FIELDS),
@@ -129,30 +123,37 @@ class PeopleClient:
 
     # -- one request, retried -------------------------------------------------------
     def execute(self, request: HttpRequest, *, syncing: bool = False) -> dict:
-        last_error: Exception | None = None
-        for attempt in range(self.retry.attempts):
-            if attempt:
-                time.sleep(self.retry.delay(attempt - 1, _retry_after(last_error)))
+        def attempt() -> dict:
             try:
                 return request.execute(num_retries=0)
             except HttpError as error:
                 self._raise_unless_retryable(error, syncing)
-                last_error = error
+                raise
             except RefreshError as error:
                 self._check_refresh(error)
-                last_error = error
-            except TRANSIENT_ERRORS as error:
-                last_error = error
-            logger.info(
-                "Google request failed (%s), attempt %d of %d",
-                self._describe(last_error),
-                attempt + 1,
-                self.retry.attempts,
-            )
-        raise GoogleApiError(
-            f"Google kept failing after {self.retry.attempts} attempts; last error: "
-            f"{self._describe(last_error)}. Check {SETTINGS_SECTION}.base_url and "
-            f"{SETTINGS_SECTION}.token_uri, the network, and Google's status page."
+                raise
+
+        retrying = self.retry.retrying(
+            is_transient=lambda error: isinstance(error, RETRIED_ERRORS),
+            server_wait=_retry_after,
+            sleep=self._sleep,
+            before_sleep=self._log_retry,
+        )
+        try:
+            return retrying(attempt)
+        except RETRIED_ERRORS as error:
+            raise GoogleApiError(
+                f"Google kept failing after {self.retry.attempts} attempts; last error: "
+                f"{self._describe(error)}. Check {SETTINGS_SECTION}.base_url and "
+                f"{SETTINGS_SECTION}.token_uri, the network, and Google's status page."
+            ) from None
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        logger.info(
+            "Google request failed (%s), attempt %d of %d",
+            self._describe(state.outcome.exception()),
+            state.attempt_number,
+            self.retry.attempts,
         )
 
     def _describe(self, error: Exception | None) -> str:
@@ -172,7 +173,7 @@ class PeopleClient:
             raise SyncTokenExpired(
                 f"Google refused the sync token (HTTP {status} {code}: {info.get('message', '')})."
             ) from None
-        if status in RETRYABLE_STATUSES or (status == 403 and reason in RATE_LIMIT_REASONS):
+        if is_transient_status(status) or (status == 403 and reason in RATE_LIMIT_REASONS):
             return
         detail = f"HTTP {status} {info.get('status', '')}: {info.get('message', '')}".strip()
         if status == 401:
@@ -212,7 +213,7 @@ class PeopleClient:
                 f"Google refused the OAuth client ({code}); check client_id and client_secret, "
                 "and that the refresh token was issued to this client",
             ) from None
-        if status is None or status in RETRYABLE_STATUSES:
+        if status is None or is_transient_status(status):
             return
         if status == 404:
             raise SourceSettingError(
@@ -248,7 +249,7 @@ def _reason(info: dict) -> str | None:
     return None
 
 
-def _retry_after(error: Exception | None) -> float | None:
+def _retry_after(error: BaseException | None) -> float | None:
     if isinstance(error, HttpError):
         return parse_retry_after(error.resp.get("retry-after"))
     return None

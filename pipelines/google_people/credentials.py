@@ -8,7 +8,7 @@ from dlt.common.typing import TSecretStrValue
 from google.auth.transport import Request
 from google.oauth2.credentials import Credentials
 
-from ..runtime.redaction import redactor
+from ..core.redaction import redactor
 
 
 @configspec

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-_FRACTION = re.compile(r"\.(\d{6})\d+")
+from ..core.timestamps import parse_timestamp
 
 
 def parse_time(value: Any) -> datetime | None:
-    """RFC 3339 as Google writes it (Z, up to nanoseconds) -> aware UTC datetime."""
+    """Google's RFC 3339 stamp (Z, up to nanoseconds) as UTC; None when missing or
+    unreadable: an update time only orders a contact's sources, it must not fail a row."""
     if not isinstance(value, str) or not value:
         return None
     try:
-        parsed = datetime.fromisoformat(_FRACTION.sub(r".\1", value.replace("Z", "+00:00")))
+        return parse_timestamp(value)
     except ValueError:
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def primary_item(items: Any) -> dict | None:

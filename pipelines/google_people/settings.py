@@ -48,12 +48,9 @@ PERSON_FIELDS = (
 # memberships change, so it would go stale. Count members from contacts.memberships.
 GROUP_FIELDS = ("clientData", "groupType", "metadata", "name")
 
-# Retries: 429 RESOURCE_EXHAUSTED, 5xx and dropped connections; backoff doubles per attempt.
-MAX_ATTEMPTS = 8
-RETRY_BACKOFF_SECONDS = 1.0
-MAX_BACKOFF_SECONDS = 60.0
+# Retries follow pipelines.core.retry. Google also answers a used-up per-minute quota with
+# 403 and one of these reasons: retried like a 429.
 REQUEST_TIMEOUT_SECONDS = 60.0
-RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 RATE_LIMIT_REASONS = frozenset(
     {"rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED"}
 )

@@ -13,11 +13,12 @@ from collections.abc import Iterator, Sequence
 import dlt
 from dlt.extract.resource import DltResource
 
+from ..core.retry import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_SECONDS, RetryPolicy
 from .client import CrmClient
 from .columns import column_hints
 from .feed import CrmFeed, TableBatch
+from .pacing import Pacer
 from .plan import build_plan, discover
-from .retry import Backoff, Pacer
 from .settings import (
     ASSOCIATION_BATCH_SIZE,
     ASSOCIATION_COLUMNS,
@@ -38,8 +39,8 @@ def hubspot(
     objects: list[str] | None = None,
     engagement_types: list[str] | None = None,
     associations: list[str] | None = None,
-    max_attempts: int = 8,
-    retry_backoff_seconds: float = 1.0,
+    max_attempts: int = DEFAULT_ATTEMPTS,
+    retry_backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
     search_requests_per_second: float = 4.0,
     association_sweep_size: int = ASSOCIATION_BATCH_SIZE,
 ) -> Sequence[DltResource]:
@@ -53,7 +54,7 @@ def hubspot(
         associations: `from:to` pairs (default: contacts:companies, and each
             engagement or deal/ticket type to contacts and companies).
         max_attempts: tries per request on 429, 5xx or a dropped connection.
-        retry_backoff_seconds: the unit of the exponential back-off.
+        retry_backoff_seconds: first wait of the exponential back-off; doubles.
         search_requests_per_second: client-side pace of search requests (HubSpot
             allows five a second; 0 turns pacing off).
         association_sweep_size: objects of each type whose links every run checks
@@ -64,8 +65,7 @@ def hubspot(
     client = CrmClient(
         access_token,
         base_url,
-        max_retries=max(0, max_attempts - 1),
-        backoff=Backoff(base_seconds=retry_backoff_seconds),
+        retry=RetryPolicy(max_attempts, retry_backoff_seconds),
         search_pacer=Pacer(search_requests_per_second),
     )
     # the schema read: property definitions type the columns, and a wrong token or

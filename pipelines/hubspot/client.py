@@ -1,7 +1,7 @@
 """The HubSpot CRM calls this source makes, through hubspot-api-client.
 
-Every call goes through `_call`, which retries rate limits, 5xx answers and dropped
-connections (see retry.py) and turns the rest into errors that say what to do.
+Every call goes through `_call`, which retries what retry.py calls transient under the
+shared policy (pipelines.core.retry) and turns the rest into errors that say what to do.
 Results come back as plain `CrmObject`s, independent of the SDK's models.
 """
 
@@ -11,10 +11,10 @@ import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-import urllib3
+import tenacity
 from dlt.common import logger
 from hubspot import HubSpot
 from hubspot.crm.associations.v4 import (
@@ -29,11 +29,21 @@ from hubspot.crm.objects import (
     SimplePublicObjectId,
 )
 
-from ..runtime import SettingError
-from .retry import DAILY, Backoff, Pacer, rate_limit_policy, retry_after_seconds
-from .settings import MAX_RETRY_WAIT, REQUEST_TIMEOUT, TOKEN_SETTING
-
-TRANSIENT_STATUSES = frozenset({0, 500, 502, 503, 504})
+from ..core.retry import RetryPolicy
+from ..core.settings import SettingError
+from ..core.timestamps import parse_optional_timestamp
+from .pacing import Pacer
+from .retry import (
+    DAILY,
+    TRANSPORT_ERRORS,
+    is_api_error,
+    is_transient,
+    rate_limit_policy,
+    retry_reason,
+    server_wait,
+    status_of,
+)
+from .settings import REQUEST_TIMEOUT, TOKEN_SETTING
 
 
 class HubSpotError(RuntimeError):
@@ -88,8 +98,7 @@ class CrmClient:
         access_token: str,
         base_url: str,
         *,
-        max_retries: int = 8,
-        backoff: Backoff | None = None,
+        retry: RetryPolicy | None = None,
         search_pacer: Pacer | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -102,8 +111,7 @@ class CrmClient:
         self._search = sdk.crm.objects.search_api
         self._associations = sdk.crm.associations.v4.batch_api
         self.base_url = base_url
-        self.max_retries = max_retries
-        self.backoff = backoff or Backoff()
+        self.retry = retry or RetryPolicy()
         self.search_pacer = search_pacer or Pacer(0)
         self.sleep = sleep
         self.stats = RequestStats()
@@ -240,67 +248,75 @@ class CrmClient:
     ) -> Any:
         """Call an SDK method with retries. `raw` returns the decoded JSON body instead of
         SDK models: their date parsing dominates the cost of large pages."""
-        attempt = 0
-        while True:
+
+        def attempt() -> Any:
             if search:
                 self.search_pacer.wait()
             self.stats.requests += 1
-            try:
-                if not raw:
-                    return method(*args, _request_timeout=REQUEST_TIMEOUT, **kwargs)
-                response = method(
-                    *args, _request_timeout=REQUEST_TIMEOUT, _preload_content=False, **kwargs
-                )
-                return json.loads(response.data)
-            except (urllib3.exceptions.HTTPError, ConnectionError, TimeoutError) as error:
-                reason, delay = "connection", self.backoff.delay(attempt)
-                detail = f"{type(error).__name__} talking to {self.base_url}"
-            except Exception as error:  # each SDK package has its own ApiException class
-                if not hasattr(error, "status") or not hasattr(error, "body"):
-                    raise
-                reason, delay, detail = self._classify(what, error, attempt)
-            if attempt >= self.max_retries:
-                tries = "1 attempt" if attempt == 0 else f"{attempt + 1} attempts"
-                raise HubSpotError(
-                    f"Could not {what}: still failing after {tries} ({detail}). HubSpot may be "
-                    "unavailable (or sources.hubspot.base_url wrong); run again later."
-                )
-            attempt += 1
-            logger.info("retrying %s in %.2fs (%s)", what, delay, detail)
-            self.stats.retried(reason, delay)
-            self.sleep(delay)
+            if not raw:
+                return method(*args, _request_timeout=REQUEST_TIMEOUT, **kwargs)
+            response = method(
+                *args, _request_timeout=REQUEST_TIMEOUT, _preload_content=False, **kwargs
+            )
+            return json.loads(response.data)
 
-    def _classify(self, what: str, error: Any, attempt: int) -> tuple[str, float, str]:
-        """(reason, delay, detail) for a retryable error; raises for the others."""
-        status = int(getattr(error, "status", 0) or 0)
+        retrying = self.retry.retrying(
+            is_transient=is_transient,
+            server_wait=server_wait,
+            sleep=self.sleep,
+            before_sleep=lambda state: self._count_retry(what, state),
+        )
+        try:
+            return retrying(attempt)
+        except TRANSPORT_ERRORS as error:
+            detail = f"{type(error).__name__} talking to {self.base_url}"
+            raise self._exhausted(what, detail) from error
+        except Exception as error:
+            if not is_api_error(error):
+                raise
+            if is_transient(error):
+                raise self._exhausted(what, _detail(error)) from None
+            raise self._refusal(what, error) from None
+
+    def _count_retry(self, what: str, state: tenacity.RetryCallState) -> None:
+        error = state.outcome.exception()
+        delay = state.next_action.sleep if state.next_action else 0.0
+        detail = _detail(error) if is_api_error(error) else type(error).__name__
+        logger.info("retrying %s in %.2fs (%s)", what, delay, detail)
+        self.stats.retried(retry_reason(error), delay)
+
+    def _exhausted(self, what: str, detail: str) -> HubSpotError:
+        attempts = self.retry.attempts
+        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+        return HubSpotError(
+            f"Could not {what}: still failing after {tries} ({detail}). HubSpot may be "
+            "unavailable (or sources.hubspot.base_url wrong); run again later."
+        )
+
+    def _refusal(self, what: str, error: Any) -> Exception:
+        """The error to raise for an answer a retry cannot change."""
+        status = status_of(error)
         body = _decode(getattr(error, "body", None))
         if status == 401:
-            raise SettingError(
+            return SettingError(
                 TOKEN_SETTING,
                 "HubSpot rejected the access token (401 INVALID_AUTHENTICATION)",
                 hint="Use a private app access token (Settings > Integrations > Private apps) "
                 "that has not been rotated or revoked.",
             )
         if status == 403:
-            raise SettingError(
+            return SettingError(
                 TOKEN_SETTING,
                 f"the access token may not {what} (403 {_field(body, 'category') or 'MISSING_SCOPES'})",
                 hint="Give the private app the crm.objects.*.read and crm.schemas.*.read scopes.",
             )
-        if status == 429:
-            policy = rate_limit_policy(body)
-            if policy == DAILY:
-                raise HubSpotError(
-                    "HubSpot's daily API limit is used up; run again after midnight "
-                    "(the portal's time zone). Nothing was written."
-                )
-            waited = retry_after_seconds(getattr(error, "headers", None))
-            delay = min(MAX_RETRY_WAIT, waited) if waited else self.backoff.delay(attempt, policy)
-            return f"429 {policy}", delay, f"429 {policy}"
-        if status in TRANSIENT_STATUSES or status >= 500:
-            return f"{status}", self.backoff.delay(attempt), f"HTTP {status}"
+        if status == 429 and rate_limit_policy(body) == DAILY:
+            return HubSpotError(
+                "HubSpot's daily API limit is used up; run again after midnight "
+                "(the portal's time zone). Nothing was written."
+            )
         message = _field(body, "message") or (body if isinstance(body, str) else "") or str(status)
-        raise HubSpotError(
+        return HubSpotError(
             f"HubSpot refused to {what}: HTTP {status}: {str(message)[:300]}", status
         )
 
@@ -309,17 +325,16 @@ def _object(result: dict[str, Any]) -> CrmObject:
     return CrmObject(
         id=str(result["id"]),
         properties=dict(result.get("properties") or {}),
-        created_at=_instant(result.get("createdAt")),
-        updated_at=_instant(result.get("updatedAt")),
-        archived_at=_instant(result.get("archivedAt")),
+        created_at=parse_optional_timestamp(result.get("createdAt")),
+        updated_at=parse_optional_timestamp(result.get("updatedAt")),
+        archived_at=parse_optional_timestamp(result.get("archivedAt")),
     )
 
 
-def _instant(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _detail(error: Any) -> str:
+    """An answer as retries and failures report it: "429 <policy>" or "HTTP <status>"."""
+    reason = retry_reason(error)
+    return reason if reason.startswith("429") else f"HTTP {reason}"
 
 
 def _filter_args(spec: dict[str, Any]) -> dict[str, Any]:

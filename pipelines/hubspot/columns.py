@@ -16,6 +16,7 @@ from typing import Any
 
 from dlt.common import logger
 
+from ..core.timestamps import parse_timestamp
 from .settings import ENGAGEMENT_COLUMNS
 
 Converter = Callable[[str], Any]
@@ -47,13 +48,11 @@ class PropertyColumn:
 
 
 def parse_datetime(raw: str) -> datetime:
+    """Epoch milliseconds (HubSpot's own form) or ISO 8601; ValueError when neither."""
     text = raw.strip()
     if _EPOCH_MS.fullmatch(text):
         return datetime.fromtimestamp(int(text) / 1000, UTC)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return parse_timestamp(text)
 
 
 def parse_date(raw: str) -> date:

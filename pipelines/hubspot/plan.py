@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..runtime import SettingError
+from ..core.settings import SettingError
 from .client import CrmClient, HubSpotError
 from .columns import RESERVED_COLUMNS, merge_property_columns, property_columns
 from .objects import ObjectType

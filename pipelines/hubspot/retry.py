@@ -1,28 +1,38 @@
-"""Staying within HubSpot's rate limits and surviving transient failures.
+"""Which HubSpot failures are worth another try, and how long HubSpot asks us to wait.
 
-HubSpot answers 429 with a body naming the policy that tripped: the ten-secondly burst
+The policy itself (attempts, back-off, cap) is the shared one in pipelines.core.retry.
+HubSpot answers 429 with a body naming the limit that tripped: the ten-secondly burst
 limit (retry after a back-off), the search endpoints' per-second limit (retry after
 about a second) or the daily limit (stop: retrying cannot help until tomorrow).
-5xx answers and dropped connections are retried with exponential back-off and jitter.
-Search requests are also paced on the client so a long sync rarely meets a 429.
 """
 
 from __future__ import annotations
 
 import json
-import random
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from pipelines.runtime.retry_after import retry_after_seconds as parse_retry_after
+import urllib3
+
+from pipelines.core.retry import CONNECTION_ERRORS, is_transient_status
+from pipelines.core.retry import retry_after_seconds as parse_retry_after
 
 TEN_SECONDLY = "TEN_SECONDLY_ROLLING"
 SECONDLY = "SECONDLY"
 DAILY = "DAILY"
+SEARCH_WINDOW_SECONDS = 1.0  # the search limit's window: waiting it out frees a slot
+# urllib3 raises its own errors for dropped connections and timeouts; the SDK wraps a
+# failed TLS handshake into an ApiException with status 0 (no answer at all).
+TRANSPORT_ERRORS = (urllib3.exceptions.HTTPError, *CONNECTION_ERRORS)
+NO_ANSWER = 0
+
+
+def is_api_error(error: BaseException) -> bool:
+    """An SDK ApiException (each SDK package has its own class): status and body."""
+    return hasattr(error, "status") and hasattr(error, "body")
+
+
+def status_of(error: BaseException) -> int:
+    return int(getattr(error, "status", 0) or 0)
 
 
 def rate_limit_policy(body: Any) -> str:
@@ -42,62 +52,34 @@ def rate_limit_policy(body: Any) -> str:
     return TEN_SECONDLY
 
 
-def retry_after_seconds(headers: Any) -> float | None:
-    """The Retry-After header in seconds, when the response carries one."""
-    if not headers:
-        return None
-    return parse_retry_after(headers.get("Retry-After") if hasattr(headers, "get") else None)
+def is_transient(error: BaseException) -> bool:
+    """Dropped connections and the shared transient answers, except a used-up daily limit."""
+    if isinstance(error, TRANSPORT_ERRORS):
+        return True
+    if not is_api_error(error):
+        return False
+    status = status_of(error)
+    if status == 429:
+        return rate_limit_policy(getattr(error, "body", None)) != DAILY
+    return status == NO_ANSWER or is_transient_status(status)
 
 
-@dataclass
-class Backoff:
-    """Exponential back-off with jitter, in units of `base_seconds`.
-
-    The ten-secondly window needs up to ten seconds to drain, the search limit one
-    second; tests shrink `base_seconds` to keep retries instant.
-    """
-
-    base_seconds: float = 1.0
-    max_seconds: float = 10.0
-    jitter: Callable[[], float] = field(default=lambda: random.uniform(0.5, 1.0))
-
-    def delay(self, attempt: int, policy: str | None = None) -> float:
-        if policy == SECONDLY:
-            return self.base_seconds * (1.0 + self.jitter() * 0.2)
-        ceiling = self.max_seconds * self.base_seconds
-        return min(ceiling, self.base_seconds * (2**attempt)) * self.jitter()
+def server_wait(error: BaseException) -> float | None:
+    """Retry-After when sent; for the search limit without one, its one-second window."""
+    headers = getattr(error, "headers", None)
+    waited = parse_retry_after(headers.get("Retry-After")) if hasattr(headers, "get") else None
+    if waited is not None or status_of(error) != 429:
+        return waited
+    if rate_limit_policy(getattr(error, "body", None)) == SECONDLY:
+        return SEARCH_WINDOW_SECONDS
+    return None
 
 
-class Pacer:
-    """At most `per_second` calls in any one-second window (0 turns pacing off)."""
-
-    def __init__(
-        self,
-        per_second: float,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.per_second = per_second
-        self._clock = clock
-        self._sleep = sleep
-        self._stamps: deque[float] = deque()
-        self._lock = threading.Lock()
-
-    def wait(self) -> float:
-        """Block until a call may go out; returns the seconds waited."""
-        if self.per_second <= 0:
-            return 0.0
-        capacity = max(1, int(self.per_second))
-        window = capacity / self.per_second
-        waited = 0.0
-        with self._lock:
-            while True:
-                now = self._clock()
-                while self._stamps and now - self._stamps[0] >= window:
-                    self._stamps.popleft()
-                if len(self._stamps) < capacity:
-                    self._stamps.append(now)
-                    return waited
-                pause = window - (now - self._stamps[0])
-                self._sleep(pause)
-                waited += pause
+def retry_reason(error: BaseException) -> str:
+    """A short name for counting retries: "connection", "429 <policy>" or the status."""
+    if not is_api_error(error):
+        return "connection"
+    status = status_of(error)
+    if status == 429:
+        return f"429 {rate_limit_policy(getattr(error, 'body', None))}"
+    return str(status)

@@ -52,7 +52,6 @@ PROPERTIES_QUERY_BUDGET = 3000
 MAX_CURSOR_IDS = SEARCH_PAGE_SIZE - 1
 
 REQUEST_TIMEOUT = (10.0, 120.0)  # connect, read seconds
-MAX_RETRY_WAIT = 60.0  # seconds; a longer Retry-After is capped
 
 # Contract columns of every object table; properties become further columns.
 OBJECT_COLUMNS = {

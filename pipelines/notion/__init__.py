@@ -14,6 +14,8 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
+from pipelines.core.retry import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_SECONDS, RetryPolicy
+
 from . import settings
 from .client import NotionClient
 from .sync import SyncOptions, TableSync, configured_tables, resolve_data_sources
@@ -27,8 +29,8 @@ def notion_databases(
     overlap_minutes: int = settings.OVERLAP_MINUTES,
     detect_deletions: bool = True,
     page_size: int = settings.PAGE_SIZE,
-    max_attempts: int = settings.MAX_ATTEMPTS,
-    retry_backoff_seconds: float = settings.RETRY_BACKOFF_SECONDS,
+    max_attempts: int = DEFAULT_ATTEMPTS,
+    retry_backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
 ) -> Iterator[DltResource]:
     """One merge resource per entry of `databases` (raw table name -> database id or URL).
 
@@ -47,12 +49,7 @@ def notion_databases(
         retry_backoff_seconds: first wait when Notion sends no Retry-After; doubles.
     """
     tables = configured_tables(databases)
-    client = NotionClient(
-        api_key,
-        base_url,
-        max_attempts=max_attempts,
-        backoff_seconds=retry_backoff_seconds,
-    )
+    client = NotionClient(api_key, base_url, retry=RetryPolicy(max_attempts, retry_backoff_seconds))
     options = SyncOptions(
         overlap_minutes=overlap_minutes,
         detect_deletions=detect_deletions,

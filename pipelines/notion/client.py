@@ -2,14 +2,13 @@
 
 notion-client retries only 429 (and 5xx only for GET/DELETE); a data source query is a
 POST and must survive 5xx and dropped connections too. So the SDK's own retries are off
-and every call goes through one policy: 429, 5xx and transport errors are retried with
-exponential backoff, a Retry-After header wins over the backoff, attempts are bounded.
+and every call follows the shared policy (pipelines.core.retry); this module only says
+which of Notion's failures are transient and what its Retry-After is.
 """
 
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -20,16 +19,18 @@ import notion_client
 import tenacity
 from notion_client.errors import HTTPResponseError, RequestTimeoutError
 
-from pipelines.runtime import SettingError
-from pipelines.runtime.retry_after import retry_after_seconds as parse_retry_after
+from pipelines.core.retry import CONNECTION_ERRORS, RetryPolicy, is_transient_status
+from pipelines.core.retry import retry_after_seconds as parse_retry_after
+from pipelines.core.settings import SettingError
+from pipelines.core.timestamps import parse_optional_timestamp
 
 from . import settings
-from .values import timestamp
 
 log = logging.getLogger(__name__)
 
 API_KEY_SETTING = "sources.notion.api_key"
 DATABASES_SETTING = "sources.notion.databases"
+TRANSPORT_ERRORS = (httpx.TransportError, RequestTimeoutError, *CONNECTION_ERRORS)
 
 
 class NotionRequestFailed(Exception):
@@ -41,10 +42,13 @@ class NotionRequestFailed(Exception):
 
 
 def is_transient(error: BaseException) -> bool:
-    """Worth another attempt: rate limits, server errors, timeouts and dropped connections."""
+    """Worth another attempt: the shared transient answers, Notion's own retryable ones,
+    timeouts and dropped connections."""
     if isinstance(error, HTTPResponseError):
-        return error.status in settings.RETRYABLE_STATUSES
-    return isinstance(error, httpx.TransportError | RequestTimeoutError)
+        return (
+            is_transient_status(error.status) or error.status in settings.NOTION_TRANSIENT_STATUSES
+        )
+    return isinstance(error, TRANSPORT_ERRORS)
 
 
 def retry_after_seconds(error: BaseException) -> float | None:
@@ -68,15 +72,11 @@ class NotionClient:
         api_key: str,
         base_url: str = settings.DEFAULT_BASE_URL,
         *,
-        max_attempts: int = settings.MAX_ATTEMPTS,
-        backoff_seconds: float = settings.RETRY_BACKOFF_SECONDS,
-        max_wait_seconds: float = settings.MAX_RETRY_WAIT_SECONDS,
+        retry: RetryPolicy | None = None,
         timeout_seconds: float = settings.REQUEST_TIMEOUT_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.max_attempts = max(1, max_attempts)
-        self.backoff_seconds = backoff_seconds
-        self.max_wait_seconds = max_wait_seconds
+        self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._sdk = notion_client.Client(
             auth=api_key,
@@ -137,7 +137,7 @@ class NotionClient:
                 status = response.get("request_status") or {}
                 incomplete = incomplete or status.get("type") == "incomplete"
                 for page in response.get("results") or []:
-                    stamp = timestamp(page.get(by))
+                    stamp = parse_optional_timestamp(page.get(by))
                     if stamp is not None and (newest is None or stamp > newest):
                         newest = stamp
                     yield page
@@ -219,19 +219,12 @@ class NotionClient:
 
     def _call(self, what: str, method: Callable[..., Any], **arguments: Any) -> dict[str, Any]:
         arguments = {k: v for k, v in arguments.items() if v is not None}
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception(is_transient),
-            stop=tenacity.stop_after_attempt(self.max_attempts),
-            wait=self._wait,
+        attempts = self.retry.attempts
+        retrying = self.retry.retrying(
+            is_transient=is_transient,
+            server_wait=retry_after_seconds,
             sleep=self._sleep,
-            before_sleep=lambda state: log.info(
-                "Notion %s: %s; retry %d of %d",
-                what,
-                describe(state.outcome.exception()),
-                state.attempt_number,
-                self.max_attempts - 1,
-            ),
-            reraise=True,
+            before_sleep=lambda state: self._log_retry(what, state),
         )
         try:
             return retrying(method, **arguments)
@@ -239,21 +232,23 @@ class NotionClient:
             self._raise_for_access(error)
             raise NotionRequestFailed(
                 f"Notion {what} failed ({describe(error)})"
-                + (f" after {self.max_attempts} attempts" if is_transient(error) else ""),
+                + (f" after {attempts} attempts" if is_transient(error) else ""),
                 error.status,
             ) from error
-        except (httpx.TransportError, RequestTimeoutError) as error:
+        except TRANSPORT_ERRORS as error:
             raise NotionRequestFailed(
-                f"Notion {what} failed after {self.max_attempts} attempts ({describe(error)})"
+                f"Notion {what} failed after {attempts} attempts ({describe(error)})"
             ) from error
 
-    def _wait(self, state: tenacity.RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        server_says = retry_after_seconds(error) if error else None
-        if server_says is not None:
-            return min(server_says, self.max_wait_seconds)
-        backoff = self.backoff_seconds * 2 ** (state.attempt_number - 1)
-        return min(backoff * random.uniform(0.5, 1.5), self.max_wait_seconds)
+    def _log_retry(self, what: str, state: tenacity.RetryCallState) -> None:
+        log.info(
+            "Notion %s: %s; retry %d of %d in %.2f s",
+            what,
+            describe(state.outcome.exception()),
+            state.attempt_number,
+            self.retry.attempts - 1,
+            state.next_action.sleep if state.next_action else 0.0,
+        )
 
     @staticmethod
     def _raise_for_access(error: HTTPResponseError) -> None:

@@ -1,4 +1,4 @@
-"""Constants of the Notion source: API version, page sizes, contract columns, retry defaults."""
+"""Constants of the Notion source: API version, page sizes, contract columns, timeouts."""
 
 from __future__ import annotations
 
@@ -14,12 +14,10 @@ REFERENCE_LIMIT = 25  # page objects cut relation/people/rich-text lists at 25 r
 # keeps its last_edited_time. Re-reading this window and comparing content catches it.
 OVERLAP_MINUTES = 2
 
-# Retries: 429 (honouring Retry-After), 5xx and dropped connections, for every method.
-MAX_ATTEMPTS = 8
-RETRY_BACKOFF_SECONDS = 1.0  # first wait without Retry-After; doubles per attempt
-MAX_RETRY_WAIT_SECONDS = 120.0
+# Retries follow pipelines.core.retry for every method. Notion also asks to retry a 409
+# conflict_error ("try again"), and 529 answers an overloaded edge.
+NOTION_TRANSIENT_STATUSES = frozenset({409, 529})
 REQUEST_TIMEOUT_SECONDS = 60.0
-RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
 # The raw contract (DESIGN.md): every raw_notion table starts with these columns.
 CONTRACT_COLUMNS: TTableSchemaColumns = {

@@ -31,12 +31,13 @@ from urllib.parse import unquote
 
 from notion_client.helpers import extract_notion_id
 
-from pipelines.runtime import SettingError
+from pipelines.core.settings import SettingError
+from pipelines.core.timestamps import parse_timestamp
 
 from . import settings
 from .client import DATABASES_SETTING, NotionClient, NotionRequestFailed, notion_time
 from .columns import ColumnMap
-from .values import is_trashed, page_row, row_digest, timestamp, tombstone
+from .values import is_trashed, page_row, row_digest, tombstone
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +209,7 @@ class TableSync:
             or previous.get("fingerprint") != fingerprint
             or (self.options.detect_deletions and "live" not in previous)
         )
-        cursor = None if full else timestamp(previous["cursor"])
+        cursor = None if full else parse_timestamp(previous["cursor"])
         boundary = {} if full else previous.get("boundary", {})
         seen: dict[str, list[str]] = {}
         alive: set[str] = set()
@@ -229,14 +230,14 @@ class TableSync:
                 alive.discard(page_id)
             else:
                 alive.add(page_id)
-            edited = timestamp(page["last_edited_time"])
+            edited = parse_timestamp(page["last_edited_time"])
             cursor = edited if cursor is None else max(cursor, edited)
         entry: dict[str, Any] = {"fingerprint": fingerprint, "boundary": {}}
         if cursor is not None:
             entry["cursor"] = notion_time(cursor)
             cutoff = cursor - self.overlap
             entry["boundary"] = {
-                pid: value for pid, value in seen.items() if timestamp(value[0]) >= cutoff
+                pid: value for pid, value in seen.items() if parse_timestamp(value[0]) >= cutoff
             }
         if full:
             live = alive

@@ -16,15 +16,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pipelines.core.timestamps import parse_iso_datetime, parse_optional_timestamp
+
 from . import settings
 from .columns import ColumnMap
-
-
-def timestamp(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def is_trashed(page: dict[str, Any]) -> bool:
@@ -46,8 +41,8 @@ def page_row(
     """
     row: dict[str, Any] = {
         "id": page["id"],
-        "created_time": timestamp(page.get("created_time")),
-        "last_edited_time": timestamp(page.get("last_edited_time")),
+        "created_time": parse_optional_timestamp(page.get("created_time")),
+        "last_edited_time": parse_optional_timestamp(page.get("last_edited_time")),
         "url": page.get("url"),
         "is_deleted": is_deleted or is_trashed(page),
         "data_source_id": data_source_id,
@@ -98,7 +93,7 @@ def plain(kind: str, raw: Any) -> Any:
     if kind == "files":
         return [_file(item) for item in raw or []]
     if kind in ("created_time", "last_edited_time"):
-        return timestamp(raw)
+        return parse_optional_timestamp(raw)
     if kind in ("created_by", "last_edited_by"):
         return raw.get("id") if raw else None
     if kind == "unique_id":
@@ -133,7 +128,7 @@ def split_date(text: str, zone: str | None) -> tuple[date, datetime | None]:
     """'2026-03-02' -> (date, None); with a time -> (its calendar date, the instant)."""
     if len(text) == 10:
         return date.fromisoformat(text), None
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    moment = parse_iso_datetime(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone) if zone else UTC)
     return moment.date(), moment

@@ -9,10 +9,11 @@ runs through its helpers (sandbox.apis["google_people"].store):
 
 `sandbox.clock.advance(days=8)` expires sync tokens the way time does, and
 `sandbox.apis["google_oauth"].revoke_refresh_token()` makes the next refresh fail.
+See routes.py for the People API's routes and oauth.py for the token endpoint.
 """
 
 from .oauth import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, GoogleOAuthApi
-from .people_api import GooglePeopleApi
+from .routes import GooglePeopleApi
 from .store import ContactsStore
 
 __all__ = [

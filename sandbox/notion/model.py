@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
-
-if TYPE_CHECKING:
-    from .store import NotionStore
 
 # Types whose value Notion computes; they cannot be written.
 COMPUTED_TYPES = frozenset(
@@ -27,8 +24,9 @@ COMPUTED_TYPES = frozenset(
 LIST_TYPES = frozenset({"multi_select", "people", "relation", "files"})
 OPTION_COLORS = ("default", "gray", "brown", "orange", "yellow", "green", "blue", "purple", "pink")
 
-# formula: (store, page) -> (result type, value); result type is string/number/boolean/date
-Formula = Callable[["NotionStore", "Page"], tuple[str, Any]]
+# formula: (store, page) -> (result type, value); result type is string/number/boolean/date.
+# The store is the NotionStore holding the page; typed Any because the model sits below it.
+Formula = Callable[[Any, "Page"], tuple[str, Any]]
 
 
 def minute(moment: datetime) -> datetime:

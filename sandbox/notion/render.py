@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .model import Database, DataSource, Page, Property, User
+from .rollups import rollup
 from .store import NotionStore
 
 REFERENCE_LIMIT = 25  # references per property in a page object
@@ -143,7 +144,7 @@ def property_value(store: NotionStore, page: Page, prop: Property) -> dict[str, 
         result_type, result = store.formula_value(page, prop)
         value = {"type": result_type, result_type: result}
     elif kind == "rollup":
-        value = store.rollup_value(page, prop, REFERENCE_LIMIT)
+        value = rollup_value(store, page, prop, REFERENCE_LIMIT)
     elif kind == "created_time":
         value = page_timestamp(page.created_time)
     elif kind == "last_edited_time":
@@ -165,6 +166,32 @@ def property_value(store: NotionStore, page: Page, prop: Property) -> dict[str, 
     return {"id": prop.id, "type": kind, kind: value, **extra}
 
 
+def rollup_value(
+    store: NotionStore, page: Page, prop: Property, limit: int | None = REFERENCE_LIMIT
+) -> dict[str, Any]:
+    """The rollup as Notion computes it: over at most 25 related pages in a page object,
+    over all of them (`limit=None`) for the page-property endpoint."""
+    config = prop.config
+    source = store.data_sources[page.data_source_id]
+    relation = source.find(config["relation_property_id"])
+    related = [store.pages[rid] for rid in store.related_ids(page, relation, limit)]
+    values = []
+    target = None
+    if related:
+        target_source = store.data_sources[related[0].data_source_id]
+        target = target_source.find(config["rollup_property_id"])
+        values = [store.plain_value(p, target) for p in related]
+    return rollup(config["function"], values, related, lambda p: _rolled_up(store, p, target))
+
+
+def _rolled_up(store: NotionStore, page: Page, target: Property | None) -> dict[str, Any]:
+    """One element of an array rollup: the related page's value, without its property id."""
+    assert target is not None
+    value = property_value(store, page, target)
+    value.pop("id", None)
+    return value
+
+
 def property_list_items(store: NotionStore, page: Page, prop: Property) -> list[dict[str, Any]]:
     """The complete list behind a paginated property (title, rich_text, people, relation, rollup)."""
     kind = prop.type
@@ -176,7 +203,7 @@ def property_list_items(store: NotionStore, page: Page, prop: Property) -> list[
     if kind == "relation":
         return [_item(prop, kind, {"id": rid}) for rid in store.related_ids(page, prop)]
     if kind == "rollup":
-        full = store.rollup_value(page, prop, limit=None)
+        full = rollup_value(store, page, prop, limit=None)
         if full["type"] == "array":
             return [{"object": "property_item", **element} for element in full["array"]]
         source = store.data_sources[page.data_source_id]
@@ -187,7 +214,7 @@ def property_list_items(store: NotionStore, page: Page, prop: Property) -> list[
 
 def rollup_summary(store: NotionStore, page: Page, prop: Property) -> dict[str, Any]:
     """The rollup computed over every related page (sent with the property-item list)."""
-    full = store.rollup_value(page, prop, limit=None)
+    full = rollup_value(store, page, prop, limit=None)
     if full["type"] == "array":
         return {"type": "array", "array": [], "function": full["function"]}
     return full

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
-from .model import Page, Property
-
-if TYPE_CHECKING:
-    from .store import NotionStore
+from .model import Page
 
 
 def rollup(
     function: str,
     values: list[Any],
     related: list[Page],
-    target: Property | None,
-    store: NotionStore,
+    show: Callable[[Page], dict[str, Any]],
 ) -> dict[str, Any]:
-    """Notion's rollup functions over the related pages' values."""
+    """Notion's rollup functions over the related pages' values.
+
+    `show` renders one related page's rolled-up property for the array functions
+    (show_original, show_unique); the caller supplies it so this module needs no renderer.
+    """
     numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
     filled = [v for v in values if v not in (None, "", [], False)]
     if function in ("show_original", "show_unique"):
-        items = [_rollup_item(store, page, target) for page in related]
+        items = [show(page) for page in related]
         return {"type": "array", "array": items, "function": function}
     if function in ("earliest_date", "latest_date", "date_range"):
         starts = sorted(str(v) for v in values if v)
@@ -56,12 +57,3 @@ def rollup(
     else:
         return {"type": "unsupported", "unsupported": {}, "function": function}
     return {"type": "number", "number": number, "function": function}
-
-
-def _rollup_item(store: NotionStore, page: Page, target: Property | None) -> dict[str, Any]:
-    from .render import property_value
-
-    assert target is not None
-    value = property_value(store, page, target)
-    value.pop("id", None)
-    return value

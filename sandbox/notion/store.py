@@ -27,7 +27,6 @@ from .model import (
     canonical_id,
     minute,
 )
-from .rollups import rollup
 from .values import coerce, convert, empty_value
 
 _PROPERTY_ID_ALPHABET = (
@@ -287,21 +286,6 @@ class NotionStore:
         if prop.evaluate is None:
             return "string", None
         return prop.evaluate(self, page)
-
-    def rollup_value(self, page: Page, prop: Property, limit: int | None = 25) -> dict[str, Any]:
-        """The rollup as Notion computes it: over at most 25 related pages in a page object."""
-        config = prop.config
-        source = self.data_sources[page.data_source_id]
-        relation = source.find(config["relation_property_id"])
-        related = [self.pages[rid] for rid in self.related_ids(page, relation, limit)]
-        function = config["function"]
-        values = []
-        target_prop = None
-        if related:
-            target_source = self.data_sources[related[0].data_source_id]
-            target_prop = target_source.find(config["rollup_property_id"])
-            values = [self.plain_value(p, target_prop) for p in related]
-        return rollup(function, values, related, target_prop, self)
 
     def plain_value(self, page: Page, prop: Property) -> Any:
         """The value a rollup or a sort sees: text, number, bool, date string or list."""

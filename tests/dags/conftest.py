@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.runtime.destination import PROJECT_ROOT
+from pipelines.core.paths import PROJECT_ROOT
 
 DAGS_FOLDER = PROJECT_ROOT / "dags"
 DBT_PROJECT = PROJECT_ROOT / "dbt" / "personal"

@@ -21,7 +21,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from pipelines.runtime.destination import PROJECT_ROOT
+from pipelines.core.paths import PROJECT_ROOT
 from tests.dags.postgres import free_port, throwaway_postgres
 from tests.dags.test_server_settings import VALID
 

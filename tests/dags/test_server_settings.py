@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from pipelines.runtime.destination import PROJECT_ROOT
+from pipelines.core.paths import PROJECT_ROOT
 
 SERVER = PROJECT_ROOT / "script" / "server"
 VALID = {

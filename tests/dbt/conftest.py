@@ -6,7 +6,6 @@ warehouse; a test that changes data works on its own copy of the file.
 
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 import sys
@@ -17,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from pipelines.runtime import main
-from pipelines.runtime.destination import PROJECT_ROOT
+from pipelines.registry import PIPELINES
+from pipelines.runner import main
+from pipelines.core.paths import PROJECT_ROOT
 from sandbox import Sandbox
 from tests.conftest import SANDBOX_ANCHOR
 from tests.utils import PipelineEnv
 
 DBT_PROJECT = PROJECT_ROOT / "dbt" / "personal"
-ENTRY_SCRIPTS = ("notion_habits", "hubspot_crm", "google_contacts")
 SEED = 7
 # Days since last contact are counted to the sample data's last day, not to today.
 AS_OF_VARS = f"{{as_of_date: '{SANDBOX_ANCHOR.isoformat()}'}}"
@@ -94,9 +93,8 @@ class Warehouse:
 
 
 def load_sources(sandbox: Sandbox) -> None:
-    for name in ENTRY_SCRIPTS:
-        spec = importlib.import_module(f"pipelines.{name}").SPEC
-        assert main(spec, ["--progress", "none"]) == 0, f"pipelines/{name}.py failed"
+    for spec in PIPELINES:
+        assert main(spec, ["--progress", "none"]) == 0, f"{spec.entry_script} failed"
 
 
 @pytest.fixture(scope="module")

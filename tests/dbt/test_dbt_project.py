@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.runtime.report import habits_and_contacts_report
+from demo.report import habits_and_contacts_report
 from sandbox.people import cast
 from tests.conftest import SANDBOX_ANCHOR
 from tests.dbt.conftest import SEED, Warehouse

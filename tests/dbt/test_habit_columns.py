@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipelines.notion_habits import SPEC
-from pipelines.runtime import main
+from pipelines.runner import main
 from tests.dbt.conftest import run_dbt
 from tests.utils import PipelineEnv
 
