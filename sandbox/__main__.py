@@ -10,6 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from .faults import DEFAULT_FAULT_KINDS, DEFAULT_SLOW_SECONDS, FAULT_KINDS, FaultPlan
 from .server import Sandbox
 
 
@@ -32,7 +33,22 @@ def main(argv: list[str] | None = None) -> int:
         "--fault-rate", type=float, default=0.0, help="share of requests that fail (0-1)"
     )
     parser.add_argument(
-        "--fault-kinds", default="429,5xx,drop", help="comma list of 429, 5xx, drop"
+        "--fault-kinds",
+        default=",".join(DEFAULT_FAULT_KINDS),
+        help=f"comma list of {', '.join(FAULT_KINDS)} (default {','.join(DEFAULT_FAULT_KINDS)})",
+    )
+    parser.add_argument(
+        "--fault-retry-after",
+        type=int,
+        default=0,
+        help="seconds sent in Retry-After on injected 429s where the API sends one (default 0)",
+    )
+    parser.add_argument(
+        "--fault-slow-seconds",
+        type=float,
+        default=DEFAULT_SLOW_SECONDS,
+        help="how late a slow answer comes; set the clients' request_timeout_seconds "
+        f"below it (default {DEFAULT_SLOW_SECONDS:g})",
     )
     parser.add_argument(
         "--rate-limits", action="store_true", help="enforce each API's documented rate limit"
@@ -50,11 +66,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         parser.error("the sandbox serves loopback only (--host 127.0.0.1)")
 
+    try:
+        plan = FaultPlan(
+            args.fault_rate,
+            tuple(kind.strip() for kind in args.fault_kinds.split(",") if kind.strip()),
+            retry_after=args.fault_retry_after,
+            slow_seconds=args.fault_slow_seconds,
+        )
+    except ValueError as error:
+        parser.error(str(error))
+
     sandbox = Sandbox(
         args.host, args.port, seed=args.seed, anchor=args.anchor_date, log_path=args.request_log
     )
-    if args.fault_rate:
-        sandbox.inject_faults(args.fault_rate, tuple(args.fault_kinds.split(",")))
+    if plan.rate:
+        sandbox.faults.configure(plan)
     if args.rate_limits:
         sandbox.enforce_rate_limits(True)
 

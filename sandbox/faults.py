@@ -1,8 +1,29 @@
 """Fault injection and documented rate limits for the sandbox APIs.
 
-Faults are drawn from a seeded generator so a failing test can be replayed. A fault
-is one of: "429" (the API's own rate-limit response with Retry-After), "5xx" (a 500,
-502 or 503 in the API's error shape) or "drop" (the connection closes with no reply).
+Faults are drawn from a seeded generator so a failing test can be replayed: each
+request to a targeted API takes the next draw, in the order requests arrive, whatever
+kind comes out. A fault is one of:
+
+- "429": the API's own rate-limit answer. `retry_after` seconds travel in Retry-After
+  where the real API sends that header: always on Notion (integer seconds, "0" too),
+  on HubSpot when non-zero; Google's People API and token endpoint send none (their
+  429 body names the quota, no header), so there the setting has no effect.
+- "5xx": a 500, 502 or 503 in the API's error shape.
+- "drop": the connection closes before any status line.
+- "slow": the API's real answer, sent only after `slow_seconds`: a client whose request
+  timeout is shorter gives up (a read timeout) and retries on a new connection. The
+  waiting answer holds only its own connection (the server is threaded); when its
+  client is gone the late answer goes nowhere, quietly.
+- "truncate": the API's real answer cut part-way, as a network failure or a proxy
+  losing its upstream produces it: status line and headers whole, Content-Length the
+  full body's, then half of the body and the connection closes. The HTTP client sees
+  a body shorter than announced (h11's RemoteProtocolError under httpx, urllib3's
+  IncompleteRead, http.client's IncompleteRead under httplib2), not a short JSON
+  document that claims to be complete. A reply without a body cannot be cut: it goes
+  out whole and is logged without a fault.
+
+"slow" and "truncate" are opt-in (not in DEFAULT_FAULT_KINDS): a slow fault only
+tests something when the client's timeout is set below `slow_seconds`.
 """
 
 from __future__ import annotations
@@ -13,23 +34,32 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-FAULT_KINDS = ("429", "5xx", "drop")
+FAULT_KINDS = ("429", "5xx", "drop", "slow", "truncate")
+DEFAULT_FAULT_KINDS = ("429", "5xx", "drop")
+DEFAULT_SLOW_SECONDS = 5.0
 
 
 @dataclass
 class FaultPlan:
     rate: float = 0.0
-    kinds: tuple[str, ...] = FAULT_KINDS
+    kinds: tuple[str, ...] = DEFAULT_FAULT_KINDS
     apis: frozenset[str] | None = None  # None: every API
     retry_after: int = 0  # seconds sent in Retry-After on injected 429s
     seed: int = 0
+    slow_seconds: float = DEFAULT_SLOW_SECONDS  # how late a "slow" answer comes
 
     def __post_init__(self) -> None:
         unknown = set(self.kinds) - set(FAULT_KINDS)
         if unknown:
             raise ValueError(f"unknown fault kinds {sorted(unknown)}; choose from {FAULT_KINDS}")
+        if not self.kinds:
+            raise ValueError(f"no fault kinds; choose from {FAULT_KINDS}")
         if not 0.0 <= self.rate <= 1.0:
             raise ValueError("fault rate must be between 0 and 1")
+        if self.retry_after < 0:
+            raise ValueError("retry_after must not be negative")
+        if self.slow_seconds < 0:
+            raise ValueError("slow_seconds must not be negative")
 
 
 class FaultInjector:

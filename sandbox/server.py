@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from dataclasses import asdict
 from datetime import date
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 
 from .api import Api
 from .clock import Clock
-from .faults import FaultInjector, FaultPlan
+from .faults import DEFAULT_FAULT_KINDS, DEFAULT_SLOW_SECONDS, FaultInjector, FaultPlan
 from .google_people import GoogleOAuthApi, GooglePeopleApi
 from .hubspot import HubSpotApi
 from .notion import NotionApi
@@ -19,6 +20,20 @@ from .requestlog import LoggedRequest, RequestLog
 from .wire import Request, Response
 
 CONTROL_PREFIX = "/_sandbox"
+# What a client that gave up leaves behind when a late ("slow") or cut answer is written.
+GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+
+
+class _Server(ThreadingHTTPServer):
+    """One thread per connection, so a slow answer holds only its own; a client that
+    hung up before its answer was written is expected under faults, not an error."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], GONE):
+            return
+        super().handle_error(request, client_address)
 
 
 def build_apis(clock: Clock, seed: int, anchor: date) -> list[Api]:
@@ -55,9 +70,9 @@ class Sandbox:
         self.apis: dict[str, Api] = {
             api.name: api for api in build_apis(self.clock, seed, self.anchor)
         }
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._httpd.daemon_threads = True
+        self._httpd = _Server((host, port), _handler_for(self))
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()  # cuts short the wait of slow answers
 
     # -- lifecycle ------------------------------------------------------------------
     @property
@@ -82,6 +97,7 @@ class Sandbox:
         self._httpd.serve_forever()
 
     def stop(self) -> None:
+        self._stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         if self._thread is not None:
@@ -97,13 +113,24 @@ class Sandbox:
     def inject_faults(
         self,
         rate: float,
-        kinds: tuple[str, ...] = ("429", "5xx", "drop"),
+        kinds: tuple[str, ...] = DEFAULT_FAULT_KINDS,
         apis: set[str] | None = None,
         retry_after: int = 0,
         seed: int = 0,
+        slow_seconds: float = DEFAULT_SLOW_SECONDS,
     ) -> None:
+        """Fail `rate` of the requests to `apis` (all by default) with `kinds` (see
+        sandbox.faults); `retry_after` goes into injected 429s, `slow_seconds` is how
+        late a slow answer comes."""
         self.faults.configure(
-            FaultPlan(rate, tuple(kinds), frozenset(apis) if apis else None, retry_after, seed)
+            FaultPlan(
+                rate,
+                tuple(kinds),
+                frozenset(apis) if apis else None,
+                retry_after,
+                seed,
+                slow_seconds,
+            )
         )
 
     def enforce_rate_limits(self, enabled: bool = True, apis: set[str] | None = None) -> None:
@@ -136,10 +163,11 @@ class Sandbox:
             body = request.json()
             self.inject_faults(
                 float(body.get("rate", 0)),
-                tuple(body.get("kinds", ("429", "5xx", "drop"))),
+                tuple(body.get("kinds", DEFAULT_FAULT_KINDS)),
                 set(body["apis"]) if body.get("apis") else None,
                 int(body.get("retry_after", 0)),
                 int(body.get("seed", 0)),
+                float(body.get("slow_seconds", DEFAULT_SLOW_SECONDS)),
             )
             return Response(200, asdict(self.faults.plan) | {"apis": body.get("apis")})
         if request.method == "PUT" and request.path == "/rate-limits":
@@ -184,7 +212,10 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                 self.command, sub_path, Request.parse_query(split.query), headers, body
             )
             fault = sandbox.faults.draw(api.name)
+            plan = sandbox.faults.plan
             response = self._respond(api, request, fault)
+            if fault == "truncate" and (response is None or len(response.encode()[0]) < 2):
+                fault = None  # nothing to cut: the answer goes out whole
             sandbox.log.add(
                 LoggedRequest(
                     api.name,
@@ -199,14 +230,23 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             if response is None:  # a dropped connection: no status line at all
                 self.close_connection = True
                 return
-            self._send(response)
+            if fault == "slow":
+                # the answer is ready (made in request order, like any other), only late;
+                # stopping the sandbox ends the wait
+                sandbox._stopping.wait(plan.slow_seconds)
+            try:
+                self._send(response, truncate=fault == "truncate")
+            except GONE:  # the client gave up waiting: nobody to answer
+                self.close_connection = True
 
         def _respond(self, api: Api, request: Request, fault: str | None) -> Response | None:
+            """The answer to send: None for a dropped connection. A slow or truncated
+            answer is the API's real one; _dispatch delays or cuts it."""
             if fault == "drop":
                 return None
             if fault == "429":
                 return api.rate_limited(sandbox.faults.plan.retry_after)
-            if fault is not None:  # "500", "502" or "503"
+            if fault in ("500", "502", "503"):
                 return api.server_error(int(fault))
             if api.rate_limits_enabled:
                 for limit in api.rate_limit_for(request):
@@ -215,7 +255,9 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                         return api.rate_limited(max(1, int(wait + 0.999)))
             return api.handle(request)
 
-        def _send(self, response: Response) -> None:
+        def _send(self, response: Response, *, truncate: bool = False) -> None:
+            """Write the answer; `truncate` announces the whole body's length, writes
+            half of it and closes the connection (a transfer broken mid-body)."""
             payload, content_type = response.encode()
             self.send_response(response.status)
             self.send_header("Content-Type", content_type)
@@ -224,8 +266,14 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                 if name.lower() != "content-type":
                     self.send_header(name, value)
             self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(payload)
+            if self.command == "HEAD":
+                return
+            if truncate:
+                self.wfile.write(payload[: len(payload) // 2])
+                self.wfile.flush()
+                self.close_connection = True  # the rest never comes: EOF mid-body
+                return
+            self.wfile.write(payload)
 
         do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _dispatch
 

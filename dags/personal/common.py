@@ -63,20 +63,23 @@ def load_raw(pipeline_name: str) -> dict[str, Any]:
     """Run one registered pipeline in this task's process, through the run driver.
 
     The contract was upgraded by this DAG run's `upgrade_contract` task, so the run does
-    not upgrade it again. Secrets are registered with Airflow's log masker and the
-    pipeline's redactor first, so neither the task log nor the error raised here can
-    show them.
+    not upgrade it again. Every secret the pipeline's redactor learns, configured or
+    obtained during the run (access tokens), is handed to Airflow's log masker too, so
+    neither the task log nor the error raised here can show it. The redactor also
+    filters the task's log handlers itself: `dag.test()` runs tasks under a logging
+    setup that masks nothing, and a secret is masked from the moment it is known.
     """
     from airflow.sdk.log import mask_secret
 
     from pipelines.core.errors import describe_error
-    from pipelines.core.redaction import register_secrets
+    from pipelines.core.redaction import redactor, register_secrets
     from pipelines.runner import run_pipeline
     from pipelines.runner.summary import rows_this_run
 
     spec = by_name(pipeline_name)
-    for value in register_secrets(spec.secret_keys):
-        mask_secret(value)
+    redactor.subscribe(mask_secret)
+    redactor.install()
+    register_secrets(spec.secret_keys)
     try:
         result = run_pipeline(spec, progress="log", upgrade_contract=False)
     except Exception as error:  # the entry scripts' message: names the setting or the record

@@ -2,8 +2,8 @@
 
 `prepare` brings the warehouse to the contract's head before extract; `check` runs
 after normalize and stops the run before load when the data would break a contracted
-column; `rollback_on_error` undoes extract and normalize when the run stops there, so
-a stopped run leaves no pending package and no advanced incremental state.
+column (the run driver then discards the run's packages, so nothing reaches the warehouse);
+`guard_presence` checks at extract that every live row carries every contracted column.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dlt.pipeline.pipeline import Pipeline
 from . import upgrade as upgrades
 from .compare import ContractViolation, schema_breaches
 from .head import head_contract
-from .rollback import rollback_on_error
+from .presence import guard_presence
 from .warehouse import for_pipeline
 
-__all__ = ["ContractViolation", "check", "prepare", "rollback_on_error"]
+__all__ = ["ContractViolation", "check", "guard_presence", "prepare"]
 
 
 def prepare(pipeline: Pipeline) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 MASK = "***"
 _MIN_SECRET_LENGTH = 6  # shorter values would mask ordinary words
@@ -19,13 +19,34 @@ class Redactor(logging.Filter):
     def __init__(self) -> None:
         super().__init__()
         self._secrets: set[str] = set()
+        self._listeners: list[Callable[[str], object]] = []
         self._lock = threading.Lock()
 
     def add(self, value: object) -> None:
         text = str(value) if value is not None else ""
-        if len(text) >= _MIN_SECRET_LENGTH:
-            with self._lock:
-                self._secrets.add(text)
+        if len(text) < _MIN_SECRET_LENGTH:
+            return
+        with self._lock:
+            new = text not in self._secrets
+            self._secrets.add(text)
+            listeners = list(self._listeners)
+        if new:
+            for listener in listeners:
+                listener(text)
+
+    def subscribe(self, listener: Callable[[str], object]) -> None:
+        """Also hand every secret, known now or found later, to `listener`.
+
+        Airflow's log masker only knows the secrets it is told of; tokens obtained during
+        a run (Google access tokens) reach it through here.
+        """
+        with self._lock:
+            if listener in self._listeners:
+                return
+            self._listeners.append(listener)
+            known = list(self._secrets)
+        for text in known:
+            listener(text)
 
     def redact(self, text: str) -> str:
         with self._lock:
@@ -35,19 +56,28 @@ class Redactor(logging.Filter):
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Mask the record's message; a traceback is rendered, masked and folded into the
+        message, since formatters differ in what they print of `exc_info`/`exc_text`
+        (structlog's, which Airflow uses, prints only `exc_info`)."""
         message = record.getMessage()
         redacted = self.redact(message)
-        if redacted != message:
-            record.msg, record.args = redacted, None
         if record.exc_info and record.exc_info[1] is not None:
             import traceback
 
-            record.exc_text = self.redact("".join(traceback.format_exception(*record.exc_info)))
-            record.exc_info = None
+            trace = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+            redacted = f"{redacted}\n{self.redact(trace)}"
+            record.exc_info = record.exc_text = None
+        if redacted != message:
+            record.msg, record.args = redacted, None
         return True
 
     def install(self) -> None:
-        """Attach to the root logger's handlers and to every handler added later via the root."""
+        """Attach to the root and dlt loggers and to the handlers they have now.
+
+        Records of other loggers reach a handler without passing the root logger's own
+        filters, so it is the handlers' filter that masks them: call this again after
+        logging is configured anew (new handlers).
+        """
         for logger in (logging.getLogger(), logging.getLogger("dlt")):
             if self not in logger.filters:
                 logger.addFilter(self)

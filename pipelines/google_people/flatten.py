@@ -1,22 +1,51 @@
-"""Turn People API resources into raw rows shaped by the raw_google contract."""
+"""Turn People API resources into raw rows shaped by the raw_google contract.
+
+A person or group is checked as it is read (pipelines.core.records): a missing
+resourceName, a field of the wrong type (`names` that is not a list, an item that is not
+an object, a text field that is not text) or an unreadable update time raises
+MalformedRecord, naming the record and the field; the run stops before loading and the
+sync token stays where it was.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from ..core.timestamps import parse_timestamp
+from ..core.records import RecordFields, keyed
+
+# the lists a contact row is made of, and the text fields read from their items
+PERSON_LISTS = {
+    "names": ("displayName", "givenName", "familyName"),
+    "emailAddresses": ("value", "type"),
+    "phoneNumbers": ("value", "canonicalForm", "type"),
+    "organizations": ("name", "title"),
+    "birthdays": (),
+    "memberships": (),
+}
 
 
-def parse_time(value: Any) -> datetime | None:
-    """Google's RFC 3339 stamp (Z, up to nanoseconds) as UTC; None when missing or
-    unreadable: an update time only orders a contact's sources, it must not fail a row."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return parse_timestamp(value)
-    except ValueError:
-        return None
+def person_fields(person: Any) -> RecordFields:
+    """A person's fields, checked: resourceName, etag, metadata, and each list a row is
+    made of (see PERSON_LISTS); `latest_update` checks the sources' update times."""
+    fields = keyed(person, "Google person", "resourceName", "contacts", ("metadata.sources.0.id",))
+    fields.get("etag", str)
+    metadata = fields.nested("metadata")
+    if metadata is not None:
+        metadata.get("deleted", bool)
+    for name, texts in PERSON_LISTS.items():
+        for item in fields.items(name):
+            item.nested("metadata")
+            for text in texts:
+                item.get(text, str)
+            when = item.nested("date")
+            if when is not None:
+                for part in ("year", "month", "day"):
+                    when.get(part, int)
+            membership = item.nested("contactGroupMembership")
+            if membership is not None:
+                membership.get("contactGroupResourceName", str)
+    return fields
 
 
 def primary_item(items: Any) -> dict | None:
@@ -29,9 +58,10 @@ def primary_item(items: Any) -> dict | None:
     return items[0] if isinstance(items[0], dict) else None
 
 
-def latest_update(metadata: dict) -> datetime | None:
-    """The newest updateTime across the person's sources."""
-    times = [parse_time(s.get("updateTime")) for s in metadata.get("sources") or []]
+def latest_update(fields: RecordFields) -> datetime | None:
+    """The newest updateTime across the person's sources (checked by `person_fields`)."""
+    metadata = fields.nested("metadata")
+    times = [s.timestamp("updateTime") for s in metadata.items("sources")] if metadata else []
     known = [t for t in times if t is not None]
     return max(known) if known else None
 
@@ -88,12 +118,13 @@ def _memberships(items: Any) -> list[str]:
 
 def contact_row(person: dict) -> dict:
     """One raw_google.contacts row; a deleted person keeps only what the sync says."""
+    fields = person_fields(person)
     metadata = person.get("metadata") or {}
     if metadata.get("deleted"):
         return deleted_contact_row(
             person["resourceName"],
             etag=person.get("etag"),
-            updated_at=latest_update(metadata),
+            updated_at=latest_update(fields),
             person=person,
         )
     name = primary_item(person.get("names")) or {}
@@ -114,7 +145,7 @@ def contact_row(person: dict) -> dict:
         "birthday": birthday,
         "birthday_month": month,
         "birthday_day": day,
-        "updated_at": latest_update(metadata),
+        "updated_at": latest_update(fields),
         "is_deleted": False,
         "memberships": _memberships(person.get("memberships")),
         "person": person,
@@ -138,12 +169,14 @@ def deleted_contact_row(
 
 
 def contact_group_row(group: dict) -> dict:
-    metadata = group.get("metadata") or {}
-    if metadata.get("deleted"):
+    fields = keyed(group, "Google contact group", "resourceName", "contact_groups")
+    for text in ("etag", "name", "formattedName", "groupType"):
+        fields.get(text, str)
+    metadata = fields.nested("metadata")
+    updated_at = metadata.timestamp("updateTime") if metadata else None
+    if metadata is not None and metadata.get("deleted", bool):
         return deleted_group_row(
-            group["resourceName"],
-            etag=group.get("etag"),
-            updated_at=parse_time(metadata.get("updateTime")),
+            group["resourceName"], etag=group.get("etag"), updated_at=updated_at
         )
     return {
         "resource_name": group["resourceName"],
@@ -151,7 +184,7 @@ def contact_group_row(group: dict) -> dict:
         "name": group.get("name"),
         "formatted_name": group.get("formattedName"),
         "group_type": group.get("groupType"),
-        "updated_at": parse_time(metadata.get("updateTime")),
+        "updated_at": updated_at,
         "is_deleted": False,
     }
 

@@ -74,11 +74,11 @@ def synchronise(listing: Listing, state: dict) -> Iterator[list[dict]]:
 def _rows(listing: Listing, sync_token: str | None, *, seen: set[str] | None):
     next_token = None
     for page in listing.pages(sync_token):
-        items = page.get(listing.items_key) or []
+        rows = [listing.to_row(item) for item in page.get(listing.items_key) or []]
         if seen is not None:
-            seen.update(item["resourceName"] for item in items)
-        if items:
-            yield [listing.to_row(item) for item in items]
+            seen.update(row["resource_name"] for row in rows)
+        if rows:
+            yield rows
         next_token = page.get("nextSyncToken") or next_token
     return next_token
 

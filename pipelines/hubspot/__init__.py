@@ -29,6 +29,7 @@ from .settings import (
     ENGAGEMENTS_TABLE,
     FEED_RESOURCE,
     OBJECT_COLUMNS,
+    REQUEST_TIMEOUT_SECONDS,
 )
 
 
@@ -43,6 +44,7 @@ def hubspot(
     retry_backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
     search_requests_per_second: float = 4.0,
     association_sweep_size: int = ASSOCIATION_BATCH_SIZE,
+    request_timeout_seconds: float = REQUEST_TIMEOUT_SECONDS,
 ) -> Sequence[DltResource]:
     """The HubSpot CRM source.
 
@@ -60,6 +62,8 @@ def hubspot(
         association_sweep_size: objects of each type whose links every run checks
             again even though they did not change, in turn (removed links leave no
             other trace; 0 turns the sweep off).
+        request_timeout_seconds: how long HubSpot may take to answer one request (read
+            timeout; connecting gets at most 10 s); a timeout is retried.
     """
     plan = build_plan(objects, engagement_types, associations)
     client = CrmClient(
@@ -67,6 +71,8 @@ def hubspot(
         base_url,
         retry=RetryPolicy(max_attempts, retry_backoff_seconds),
         search_pacer=Pacer(search_requests_per_second),
+        timeout_seconds=request_timeout_seconds,
+        tables={t: plan.table_for(t) for t in plan.object_types},
     )
     # the schema read: property definitions type the columns, and a wrong token or
     # object type stops the run here with a message naming the setting

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,9 +29,10 @@ from hubspot.crm.objects import (
     SimplePublicObjectId,
 )
 
+from ..core.records import RecordFields, keyed
+from ..core.redaction import redactor
 from ..core.retry import RetryPolicy
 from ..core.settings import SettingError
-from ..core.timestamps import parse_optional_timestamp
 from .pacing import Pacer
 from .retry import (
     DAILY,
@@ -43,7 +44,7 @@ from .retry import (
     server_wait,
     status_of,
 )
-from .settings import REQUEST_TIMEOUT, TOKEN_SETTING
+from .settings import ASSOCIATIONS_TABLE, CONNECT_TIMEOUT_SECONDS, REQUEST_TIMEOUT, TOKEN_SETTING
 
 
 class HubSpotError(RuntimeError):
@@ -101,6 +102,8 @@ class CrmClient:
         retry: RetryPolicy | None = None,
         search_pacer: Pacer | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        timeout_seconds: float | None = None,
+        tables: Mapping[str, str] | None = None,
     ) -> None:
         # urllib3's own retries are off: _call decides, so every retry is counted and paced
         sdk = HubSpot(access_token=access_token, host=base_url.rstrip("/"), retry=False)
@@ -115,6 +118,13 @@ class CrmClient:
         self.search_pacer = search_pacer or Pacer(0)
         self.sleep = sleep
         self.stats = RequestStats()
+        self.tables = dict(tables or {})  # object type -> its warehouse table, for messages
+        # (connect, read) seconds per request; connecting never waits longer than reading
+        self.timeout = (
+            REQUEST_TIMEOUT
+            if timeout_seconds is None
+            else (min(CONNECT_TIMEOUT_SECONDS, timeout_seconds), timeout_seconds)
+        )
 
     # -- calls ------------------------------------------------------------------------------
     def properties(self, object_type: str) -> list[dict[str, Any]]:
@@ -153,7 +163,7 @@ class CrmClient:
             raw=True,
         )
         following = ((page.get("paging") or {}).get("next") or {}).get("after")
-        return [_object(r) for r in page.get("results") or []], following
+        return [self._object(r, object_type) for r in page.get("results") or []], following
 
     def read(
         self, object_type: str, ids: Sequence[str], properties: Sequence[str], *, archived: bool
@@ -172,7 +182,7 @@ class CrmClient:
             archived=archived,
             raw=True,
         )
-        return [_object(r) for r in response.get("results") or []]
+        return [self._object(r, object_type) for r in response.get("results") or []]
 
     def search(
         self,
@@ -198,7 +208,7 @@ class CrmClient:
             search=True,
             raw=True,
         )
-        results = [_object(r) for r in response.get("results") or []]
+        results = [self._object(r, object_type) for r in response.get("results") or []]
         return SearchPage(
             total=int(response.get("total") or 0),
             results=results,
@@ -219,22 +229,38 @@ class CrmClient:
             from_type,
             to_type,
             request,
+            raw=True,
         )
-        for error in getattr(response, "errors", None) or []:
-            if error.category != "OBJECT_NOT_FOUND":
+        for error in response.get("errors") or []:
+            if error.get("category") != "OBJECT_NOT_FOUND":
                 raise HubSpotError(
-                    f"HubSpot refused to read {from_type} -> {to_type} associations: {error.message}"
+                    f"HubSpot refused to read {from_type} -> {to_type} associations: "
+                    f"{error.get('message')}"
                 )
-        reads = []
-        for result in response.results:
-            links = [
-                (str(target.to_object_id), int(kind.type_id), kind.label)
-                for target in result.to or []
-                for kind in target.association_types or []
-            ]
-            following = result.paging.next.after if result.paging and result.paging.next else None
-            reads.append(AssociationRead(str(result._from.id), links, following))
-        return reads
+        return [_links(r, from_type, to_type) for r in response.get("results") or []]
+
+    # -- records ----------------------------------------------------------------------------
+    def _object(self, result: Any, object_type: str) -> CrmObject:
+        """A v3 object, checked (pipelines.core.records): its id, updatedAt (the cursor's
+        fallback and the row's `updated_at`), the other stamps, and `properties` as an
+        object of texts or nulls. One that does not fit stops the run, naming the field."""
+        table = self.tables.get(object_type, object_type)
+        fields = keyed(
+            result, f"HubSpot {object_type} record", "id", table, ("properties.hs_object_id",)
+        )
+        properties = fields.nested("properties")
+        if properties is None:
+            fields.fail("properties", "is missing")
+        wrong = [n for n, v in properties.record.items() if not isinstance(v, str | None)]
+        if wrong:
+            properties.get(wrong[0], str)  # raises, naming the property
+        return CrmObject(
+            id=fields.key("id"),
+            properties=dict(properties.record),
+            created_at=fields.timestamp("createdAt"),
+            updated_at=fields.timestamp("updatedAt", required=True),
+            archived_at=fields.timestamp("archivedAt"),
+        )
 
     # -- retries and errors ----------------------------------------------------------------
     def _call(
@@ -254,9 +280,9 @@ class CrmClient:
                 self.search_pacer.wait()
             self.stats.requests += 1
             if not raw:
-                return method(*args, _request_timeout=REQUEST_TIMEOUT, **kwargs)
+                return method(*args, _request_timeout=self.timeout, **kwargs)
             response = method(
-                *args, _request_timeout=REQUEST_TIMEOUT, _preload_content=False, **kwargs
+                *args, _request_timeout=self.timeout, _preload_content=False, **kwargs
             )
             return json.loads(response.data)
 
@@ -316,19 +342,28 @@ class CrmClient:
                 "(the portal's time zone). Nothing was written."
             )
         message = _field(body, "message") or (body if isinstance(body, str) else "") or str(status)
-        return HubSpotError(
-            f"HubSpot refused to {what}: HTTP {status}: {str(message)[:300]}", status
-        )
+        # masked before it is cut short: a token cut in half would no longer be recognised
+        shown = redactor.redact(str(message))[:300]
+        return HubSpotError(f"HubSpot refused to {what}: HTTP {status}: {shown}", status)
 
 
-def _object(result: dict[str, Any]) -> CrmObject:
-    return CrmObject(
-        id=str(result["id"]),
-        properties=dict(result.get("properties") or {}),
-        created_at=parse_optional_timestamp(result.get("createdAt")),
-        updated_at=parse_optional_timestamp(result.get("updatedAt")),
-        archived_at=parse_optional_timestamp(result.get("archivedAt")),
-    )
+def _links(result: Any, from_type: str, to_type: str) -> AssociationRead:
+    """One object's links (v4 batch read), checked: its id, each target's toObjectId and
+    each association's typeId."""
+    table = f"(table {ASSOCIATIONS_TABLE})"
+    whole = RecordFields(result, f"HubSpot links of {from_type} to {to_type} {table}")
+    origin = whole.nested("from")
+    if origin is None:
+        whole.fail("from", "is missing")
+    from_id = origin.key("id")
+    fields = RecordFields(result, f"HubSpot links of {from_type} {from_id} to {to_type} {table}")
+    links = [
+        (target.key("toObjectId"), kind.get("typeId", int, required=True), kind.get("label", str))
+        for target in fields.items("to")
+        for kind in target.items("associationTypes")
+    ]
+    following = ((fields.get("paging", dict) or {}).get("next") or {}).get("after")
+    return AssociationRead(from_id, links, following)
 
 
 def _detail(error: Any) -> str:

@@ -4,25 +4,30 @@ HubSpot sends every property value as a string. The definition's `type` and
 `fieldType` say what it means: numbers, datetimes (epoch milliseconds or ISO 8601),
 dates, booleans ('true'/'false'), single-choice enumerations, and multi-checkbox
 enumerations (values joined with ';'). Empty strings are null for every non-text type.
+A `type` this module does not know (one HubSpot adds later) is text, with a warning: the
+value is a string like every other, so text keeps all of it.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from dlt.common import logger
-
 from ..core.timestamps import parse_timestamp
 from .settings import ENGAGEMENT_COLUMNS
 
+log = logging.getLogger(__name__)
 Converter = Callable[[str], Any]
 _EPOCH_MS = re.compile(r"-?\d{10,}")
 # contract columns: a property of the same name is stored as `property_<name>`
 RESERVED_COLUMNS = tuple(ENGAGEMENT_COLUMNS)
+# property types HubSpot documents; the text ones are kept as sent
+TEXT_TYPES = frozenset({"string", "enumeration", "phone_number", "object_coordinates", "json"})
+KNOWN_TYPES = TEXT_TYPES | {"number", "datetime", "date", "bool"}
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class PropertyColumn:
             return self.convert(raw)
         except ValueError:
             # keep what HubSpot sent; dlt stores it in a variant column rather than drop it
-            logger.warning("property %s: %r is not a valid %s", self.name, raw, self.data_type)
+            log.warning("property %s: %r is not a valid %s", self.name, raw, self.data_type)
             return raw
 
 
@@ -101,13 +106,22 @@ def column_kind(definition: Mapping[str, Any]) -> tuple[str, Converter]:
 
 
 def property_columns(
-    definitions: Iterable[Mapping[str, Any]], reserved: Iterable[str]
+    definitions: Iterable[Mapping[str, Any]], reserved: Iterable[str], object_type: str = ""
 ) -> dict[str, PropertyColumn]:
     """Property name -> column; a name taken by a contract column gets a `property_` prefix."""
     taken = set(reserved)
     columns: dict[str, PropertyColumn] = {}
     for definition in definitions:
         name = str(definition["name"])
+        kind = str(definition.get("type") or "string").lower()
+        if kind not in KNOWN_TYPES:
+            log.warning(
+                "HubSpot %s property %r has the type %r, which this pipeline does not know: "
+                "its values load as text, as sent",
+                object_type or "object",
+                name,
+                kind,
+            )
         data_type, convert = column_kind(definition)
         column = f"property_{name}" if name in taken else name
         columns[name] = PropertyColumn(name, column, data_type, convert)

@@ -116,7 +116,7 @@ def discover(client: CrmClient, plan: CrmPlan) -> dict[str, ObjectType]:
                     hint="Use API names such as contacts, companies, deals, tickets.",
                 ) from None
             raise
-        per_type[object_type] = property_columns(definitions, RESERVED_COLUMNS)
+        per_type[object_type] = property_columns(definitions, RESERVED_COLUMNS, object_type)
     engagement_columns = merge_property_columns(per_type[t] for t in plan.engagement_types)
     specs = {}
     for object_type in plan.object_types:

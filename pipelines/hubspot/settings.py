@@ -51,7 +51,9 @@ PROPERTIES_QUERY_BUDGET = 3000
 # then asks for strictly later changes, keeping a run without changes at one search.
 MAX_CURSOR_IDS = SEARCH_PAGE_SIZE - 1
 
-REQUEST_TIMEOUT = (10.0, 120.0)  # connect, read seconds
+CONNECT_TIMEOUT_SECONDS = 10.0
+REQUEST_TIMEOUT_SECONDS = 120.0  # read timeout; sources.hubspot.request_timeout_seconds
+REQUEST_TIMEOUT = (CONNECT_TIMEOUT_SECONDS, REQUEST_TIMEOUT_SECONDS)  # connect, read seconds
 
 # Contract columns of every object table; properties become further columns.
 OBJECT_COLUMNS = {

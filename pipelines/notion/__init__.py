@@ -31,6 +31,7 @@ def notion_databases(
     page_size: int = settings.PAGE_SIZE,
     max_attempts: int = DEFAULT_ATTEMPTS,
     retry_backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
+    request_timeout_seconds: float = settings.REQUEST_TIMEOUT_SECONDS,
 ) -> Iterator[DltResource]:
     """One merge resource per entry of `databases` (raw table name -> database id or URL).
 
@@ -47,9 +48,16 @@ def notion_databases(
         page_size: results per request (Notion's maximum, 100, by default).
         max_attempts: tries per request on 429, 5xx and dropped connections.
         retry_backoff_seconds: first wait when Notion sends no Retry-After; doubles.
+        request_timeout_seconds: how long one request may take (connect, each read);
+            a request that times out is retried like a dropped connection.
     """
     tables = configured_tables(databases)
-    client = NotionClient(api_key, base_url, retry=RetryPolicy(max_attempts, retry_backoff_seconds))
+    client = NotionClient(
+        api_key,
+        base_url,
+        retry=RetryPolicy(max_attempts, retry_backoff_seconds),
+        timeout_seconds=request_timeout_seconds,
+    )
     options = SyncOptions(
         overlap_minutes=overlap_minutes,
         detect_deletions=detect_deletions,

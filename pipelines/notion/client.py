@@ -137,7 +137,10 @@ class NotionClient:
                 status = response.get("request_status") or {}
                 incomplete = incomplete or status.get("type") == "incomplete"
                 for page in response.get("results") or []:
-                    stamp = parse_optional_timestamp(page.get(by))
+                    try:  # only to go on past the limit; the sync names a malformed page
+                        stamp = parse_optional_timestamp(page.get(by))
+                    except (AttributeError, TypeError, ValueError):
+                        stamp = None
                     if stamp is not None and (newest is None or stamp > newest):
                         newest = stamp
                     yield page

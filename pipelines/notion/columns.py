@@ -4,11 +4,13 @@ The map lives in dlt source state (it survives `--full-refresh`, which keeps the
 schema too): `{table: {"<data source id>/<property id>": {column, type, property_type,
 name}}}`. A property is named once, when first seen (dlt's snake_case of its name); a
 rename in Notion changes nothing here. A type change that would change the column's data
-type stops the run before anything is loaded.
+type stops the run before anything is loaded. A property type this pipeline does not know
+(one Notion adds later) gets a JSON column holding its values as sent, and a warning.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import unquote
 
@@ -17,6 +19,7 @@ from dlt.common.schema.typing import TTableSchemaColumns
 
 from . import settings
 
+log = logging.getLogger(__name__)
 _naming = NamingConvention()
 
 DERIVED_SUFFIXES = ("_end", "_at", "_end_at")  # extra columns of date values
@@ -69,6 +72,14 @@ class ColumnMap:
         for name, prop in data_source.get("properties", {}).items():
             if prop["type"] in settings.SKIPPED_TYPES:
                 continue
+            if prop["type"] not in settings.COLUMN_TYPES:
+                log.warning(
+                    "Notion property %r of table %s has the type %r, which this pipeline does "
+                    "not know: its values load as Notion sends them, as JSON",
+                    name,
+                    self.table,
+                    prop["type"],
+                )
             key = property_key(data_source["id"], prop["id"])
             new_type = declared_type(prop)
             entry = self._entries.get(key)

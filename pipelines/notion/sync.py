@@ -37,7 +37,7 @@ from pipelines.core.timestamps import parse_timestamp
 from . import settings
 from .client import DATABASES_SETTING, NotionClient, NotionRequestFailed, notion_time
 from .columns import ColumnMap
-from .values import is_trashed, page_row, row_digest, tombstone
+from .values import check_page, is_trashed, page_row, row_digest, tombstone
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ class TableSync:
         The parent names the data source (API 2025-09-03); a parent naming only the
         database is matched through it when that database has one configured data source.
         """
-        parent = page.get("parent") or {}
+        parent = check_page(page, self.table).get("parent", dict) or {}
         if parent.get("data_source_id"):
             return self._by_id.get(canonical_id(parent["data_source_id"]))
         candidates = self._by_database.get(canonical_id(parent.get("database_id") or ""), [])
@@ -218,8 +218,8 @@ class TableSync:
             since=None if cursor is None else cursor - self.overlap,
             page_size=self.options.page_size,
         ):
-            page_id = page["id"]
-            row = self._row(page, source_id)
+            row = self._row(page, source_id)  # checks the page: id, last_edited_time, ...
+            page_id = row["id"]
             digest = row_digest(row)
             if (boundary.get(page_id) or [None, None])[1] != digest:
                 rows[page_id] = row
@@ -230,7 +230,7 @@ class TableSync:
                 alive.discard(page_id)
             else:
                 alive.add(page_id)
-            edited = parse_timestamp(page["last_edited_time"])
+            edited = row["last_edited_time"]
             cursor = edited if cursor is None else max(cursor, edited)
         entry: dict[str, Any] = {"fingerprint": fingerprint, "boundary": {}}
         if cursor is not None:
@@ -264,7 +264,7 @@ class TableSync:
 
     def _listed_ids(self, source_id: str, filter_properties: list[str] | None) -> set[str]:
         return {
-            page["id"]
+            check_page(page, self.table).key("id")
             for page in self.client.query_pages(
                 source_id,
                 by="created_time",
@@ -317,7 +317,7 @@ class TableSync:
             known = set((previous.get(source_id) or {}).get("live", [])) | read[source_id]
             for page_id in sorted(ids - known):
                 page = self.client.page(page_id)
-                if page is None or is_trashed(page) or self.source_of(page) != source_id:
+                if page is None or self.source_of(page) != source_id or is_trashed(page):
                     ids.discard(page_id)
                     continue
                 rows[page_id] = self._row(page, source_id)
@@ -328,6 +328,7 @@ class TableSync:
     def _row(
         self, page: dict[str, Any], source_id: str, *, is_deleted: bool = False
     ) -> dict[str, Any]:
+        check_page(page, self.table)
         complete = self._complete(page, source_id)
         return page_row(complete, source_id, self.columns, is_deleted=is_deleted)
 

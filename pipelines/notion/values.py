@@ -5,7 +5,12 @@ name; multi_select/people/relation/files -> JSON lists (names, user ids, page id
 {name, url}); date -> its start date in the column, the end in <column>_end and, when the
 value has a time of day, the instants in <column>_at / <column>_end_at; formulas and
 rollups -> their typed value; created/edited time -> timestamp; created/edited by -> user
-id; unique_id -> PREFIX-N; verification -> its state.
+id; unique_id -> PREFIX-N; verification -> its state; a type this module does not know
+yet -> the property value as Notion sends it ({"type": T, T: ...}), as JSON (columns.py
+warns about it).
+
+A page missing its id or last_edited_time, or with a field or property value of the
+wrong type, raises MalformedRecord (pipelines.core.records): the run stops before loading.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pipelines.core.records import RecordFields, keyed
 from pipelines.core.timestamps import parse_iso_datetime, parse_optional_timestamp
 
 from . import settings
@@ -25,6 +31,27 @@ from .columns import ColumnMap
 def is_trashed(page: dict[str, Any]) -> bool:
     """In the trash: `in_trash` (and `archived`, its name before API 2026-03-11)."""
     return bool(page.get("in_trash") or page.get("archived"))
+
+
+def check_page(page: Any, table: str) -> RecordFields:
+    """A page's fields, checked: its id, last_edited_time (the cursor), created_time, url,
+    parent, and `properties` as an object of {"id", "type", ...} values. A page that does
+    not fit raises MalformedRecord naming it, the table and the field."""
+    fields = keyed(page, "Notion page", "id", table, clues=("url",))
+    fields.timestamp("last_edited_time", required=True)
+    fields.timestamp("created_time")
+    fields.get("url", str)
+    fields.get("parent", dict)
+    properties = fields.nested("properties")
+    if properties is None:
+        fields.fail("properties", "is missing")
+    for name in properties.record:
+        value = properties.nested(name)
+        if value is None:
+            properties.fail(name, "is missing")
+        value.get("id", str, required=True)
+        value.get("type", str, required=True)
+    return fields
 
 
 def page_row(
@@ -37,21 +64,30 @@ def page_row(
     """One row: the contract columns, then one (or a few, for dates) per property.
 
     `data_source_id` is the one the page was read from (its parent may name only the
-    database, so it is passed in rather than read from the page).
+    database, so it is passed in rather than read from the page). A malformed page, or a
+    property value its type cannot have, raises MalformedRecord.
     """
+    fields = check_page(page, columns.table)
     row: dict[str, Any] = {
-        "id": page["id"],
-        "created_time": parse_optional_timestamp(page.get("created_time")),
-        "last_edited_time": parse_optional_timestamp(page.get("last_edited_time")),
+        "id": fields.key("id"),
+        "created_time": fields.timestamp("created_time"),
+        "last_edited_time": fields.timestamp("last_edited_time"),
         "url": page.get("url"),
         "is_deleted": is_deleted or is_trashed(page),
         "data_source_id": data_source_id,
     }
-    for value in (page.get("properties") or {}).values():
+    for name, value in page["properties"].items():
         entry = columns.entry(data_source_id, value["id"])
         if entry is None:  # a button, or a property newer than the schema read
             continue
-        row.update(property_columns(entry, value, columns))
+        try:
+            row.update(property_columns(entry, value, columns))
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            fields.fail(
+                f"properties.{name}",
+                f"holds a value a {value['type']} property cannot have "
+                f"({type(error).__name__}: {error})",
+            )
     return row
 
 
@@ -66,6 +102,8 @@ def property_columns(
     column = entry["column"]
     kind = value["type"]
     raw = value.get(kind)
+    if kind not in settings.COLUMN_TYPES:  # a type Notion added later (columns.py warns)
+        return {column: {k: v for k, v in value.items() if k != "id"}}
     if kind == "date":
         return date_columns(column, raw)
     if kind == "formula":

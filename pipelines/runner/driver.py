@@ -1,13 +1,15 @@
 """The one way a pipeline runs, from the command line and from Airflow alike.
 
-extract -> normalize -> contract check -> load: a contract violation stops the run
-before anything reaches the warehouse, and a stop before load leaves no pending package
-and no advanced incremental state.
+lock -> contract upgrade -> state from the warehouse -> extract -> normalize -> contract
+check -> load. A contract violation stops the run before anything reaches the warehouse;
+any failure discards the run's packages; state is taken from the warehouse's last complete
+load at the start of every run (see `state`), so nothing a failed run read is lost.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import dlt
 from dlt.common.pipeline import LoadInfo
@@ -16,6 +18,12 @@ from dlt.pipeline.pipeline import Pipeline
 from pipelines import contract
 from pipelines.core import destination as destinations
 from pipelines.registry import PipelineSpec
+
+from .lock import run_lock
+from .scrub import save_scrubbed_trace
+from .state import restart_from_warehouse, return_to_durable_state
+
+DEFAULT_LOCK_TIMEOUT_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,18 @@ def create_pipeline(spec: PipelineSpec, destination_name: str, progress: str = "
     )
 
 
+def lock_timeout_seconds() -> float:
+    """`runner.lock_timeout_seconds` (RUNNER__LOCK_TIMEOUT_SECONDS): how long a second run waits."""
+    configured = dlt.config.get("runner.lock_timeout_seconds")
+    return DEFAULT_LOCK_TIMEOUT_SECONDS if configured is None else float(configured)
+
+
+def duckdb_file(pipeline: Pipeline) -> Path | None:
+    if pipeline.destination.destination_type.rsplit(".", 1)[-1] != "duckdb":
+        return None
+    return destinations.duckdb_path()
+
+
 def run(
     spec: PipelineSpec,
     pipeline: Pipeline,
@@ -44,22 +64,29 @@ def run(
     full_refresh: bool = False,
     upgrade_contract: bool = True,
 ) -> LoadInfo:
-    """Extract, normalize, check the raw contract, load. Returns dlt's LoadInfo.
+    """One run under the pipeline's lock. Returns dlt's LoadInfo.
 
     `upgrade_contract=False` when the caller already ran `alembic upgrade head` (the
     DAGs do it in a task of its own, once per DAG run).
     """
-    source = spec.build_source()
-    if upgrade_contract:
-        contract.prepare(pipeline)
-    pipeline.sync_destination()  # a fresh worker restores state (cursors) from the warehouse
-    with contract.rollback_on_error(pipeline):  # a stop here leaves no package, no new state
-        pipeline.extract(source, refresh="drop_data" if full_refresh else None)
-        pipeline.normalize()
-        contract.check(pipeline)
-    info = pipeline.load()
-    info.raise_on_failed_jobs()
-    return info
+    working_dir = Path(pipeline.working_dir)
+    with run_lock(working_dir, duckdb_file(pipeline), lock_timeout_seconds()):
+        trace = None
+        try:
+            restart_from_warehouse(pipeline, contract.prepare if upgrade_contract else None)
+            source = contract.guard_presence(spec.build_source(), spec.dataset)
+            pipeline.extract(source, refresh="drop_data" if full_refresh else None)
+            pipeline.normalize()
+            contract.check(pipeline)
+            info = pipeline.load()
+            info.raise_on_failed_jobs()
+            return info
+        except BaseException:
+            trace = pipeline.last_trace
+            return_to_durable_state(pipeline)
+            raise
+        finally:
+            save_scrubbed_trace(pipeline, trace or pipeline.last_trace)
 
 
 def run_pipeline(
