@@ -4,7 +4,9 @@ Scheduled on the raw assets with OR semantics: a successful load of any of `raw_
 `raw_hubspot` or `raw_google` queues a rebuild, so fresh data from one source reaches the
 marts even while another source is failing. Rendered into Airflow tasks by astronomer-cosmos from the
 manifest that `dbt parse` writes when script/server starts (no dbt call at parse time);
-each model runs `dbt run` then its tests, in the warehouse pool (DuckDB has one writer).
+each model runs `dbt run` then its tests, and a test that reads several models (relationships
+between layers) runs in a task of its own after all of them, so the first run on an empty
+warehouse succeeds; every task runs in the warehouse pool (DuckDB has one writer).
 Target: `DBT_TARGET` (duckdb by default, bigquery in production).
 """
 
@@ -54,6 +56,12 @@ transform_personal__marts__build = DbtDag(
         execution_mode=ExecutionMode.LOCAL,
         dbt_executable_path=Path(sys.executable).parent / "dbt",
     ),
-    render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST),
+    render_config=RenderConfig(
+        load_method=LoadMode.DBT_MANIFEST,
+        # a test that reads several models (relationships between layers) gets a task of
+        # its own after all of them, instead of running in the first model's test task
+        # before the others exist (which failed the first run on an empty warehouse)
+        should_detach_multiple_parents_tests=True,
+    ),
     operator_args={"pool": WAREHOUSE_POOL},
 )

@@ -1,7 +1,8 @@
 """Run one DAG file's DAG with `dag.test()` and print its run as JSON (for the tests).
 
 Runs in a process of its own, so Airflow reads the test's AIRFLOW_HOME and metadata DB.
-Usage: python tests/dags/dag_runner.py DAG_FILE
+Usage: python tests/dags/dag_runner.py DAG_FILE [--no-retries]
+(`--no-retries`: a failed task fails the run at once instead of waiting for its retries.)
 """
 
 import json
@@ -16,6 +17,9 @@ from airflow.dag_processing.dagbag import DagBag  # noqa: E402
 bag = DagBag(dag_folder=str(dag_file))
 assert not bag.import_errors, bag.import_errors
 [dag] = bag.dags.values()
+if "--no-retries" in sys.argv[2:]:
+    for task in dag.tasks:
+        task.retries = 0
 run = dag.test()
 states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
 print(json.dumps({"dag_id": dag.dag_id, "state": str(run.state), "tasks": states}))
