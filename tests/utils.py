@@ -13,6 +13,13 @@ from pipelines.registry import PipelineSpec
 from pipelines.runner import main
 from sandbox import Sandbox
 
+FAST_BACKOFF_SECONDS = "0.001"
+
+
+def fast_retries(monkeypatch: pytest.MonkeyPatch, source: str) -> None:
+    """Millisecond retry back-off for `sources.<source>`: faults must not slow the suite."""
+    monkeypatch.setenv(f"SOURCES__{source.upper()}__RETRY_BACKOFF_SECONDS", FAST_BACKOFF_SECONDS)
+
 
 class EntryPoint:
     """`python pipelines/<name>.py` run in-process; calling it returns the exit code.

@@ -75,10 +75,10 @@ def main(spec: PipelineSpec, argv: Sequence[str] | None = None) -> int:
         name = destinations.destination_name(args.destination)
         pipeline = create_pipeline(spec, name, args.progress)
         configure_logging()  # creating the pipeline may have imported Airflow's logging
-        info = run(spec, pipeline, full_refresh=args.full_refresh)
+        run(spec, pipeline, full_refresh=args.full_refresh)
     except Exception as error:  # every failure ends here: redacted message, non-zero exit
         logging.getLogger(spec.name).debug("run failed", exc_info=True)
         return report_error(error)
-    summary = render(pipeline, info, destinations.describe(name), time.monotonic() - started)
+    summary = render(pipeline, destinations.describe(name), time.monotonic() - started)
     print(redactor.redact(summary))
     return EXIT_OK

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.pipeline import Pipeline
 
 
@@ -14,7 +13,8 @@ def rows_this_run(pipeline: Pipeline) -> dict[str, int]:
     return {table: n for table, n in sorted(counts.items()) if not table.startswith("_dlt")}
 
 
-def render(pipeline: Pipeline, load_info: LoadInfo | None, where: str, seconds: float) -> str:
+def render(pipeline: Pipeline, where: str, seconds: float) -> str:
+    """The summary of a run that loaded (failed load jobs raise before it is shown)."""
     counts = rows_this_run(pipeline)
     width = max([len(t) for t in counts] + [5])
     lines = [
@@ -28,7 +28,5 @@ def render(pipeline: Pipeline, load_info: LoadInfo | None, where: str, seconds: 
     lines += [f"  {table:<{width}}  {n:>11,}" for table, n in counts.items()] or [
         "  (no changes at the source)"
     ]
-    if load_info is not None and load_info.has_failed_jobs:
-        lines.append("\nSome load jobs failed: see the log above.")
     lines += ["", f"Explore: dlt pipeline {pipeline.pipeline_name} show"]
     return "\n".join(lines)

@@ -25,7 +25,7 @@ from pipelines.registry import PIPELINES, PipelineSpec
 from sandbox import Sandbox
 from sandbox.notion.sample import DAILY
 from tests.reliability.crashpoint import PHASES
-from tests.utils import EntryPoint, PipelineEnv
+from tests.utils import EntryPoint, PipelineEnv, fast_retries
 
 TRIALS = 20
 SEED = 11
@@ -146,7 +146,7 @@ def duplicate_keys(env: PipelineEnv, dataset: str) -> dict[str, int]:
 def test_killed_runs_lose_nothing_and_duplicate_nothing(
     spec: PipelineSpec, pipeline_env: PipelineEnv, sandbox: Sandbox, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setenv(f"SOURCES__{spec.source.upper()}__RETRY_BACKOFF_SECONDS", "0.001")
+    fast_retries(monkeypatch, spec.source)
     sandbox.clock.freeze()
     rng = random.Random(f"{SEED}-{spec.name}")
     twin = EntryPoint(spec)  # the same source data, never killed, in pipeline_env's warehouse

@@ -29,7 +29,7 @@ from sandbox import Sandbox
 from sandbox.faults import FAULT_KINDS
 from sandbox.notion.sample import DAILY, WEEKLY
 from sandbox.requestlog import LoggedRequest
-from tests.utils import EntryPoint, PipelineEnv
+from tests.utils import FAST_BACKOFF_SECONDS, EntryPoint, PipelineEnv
 
 # After the sample data's last day (2026-10-31), as in the source tests.
 START = datetime(2026, 11, 2, 9, 0, 12, tzinfo=UTC)
@@ -93,7 +93,7 @@ class Warehouses:
         self.storm = PipelineEnv(root / "storm", sandbox)
         self.reference = PipelineEnv(root / "reference", sandbox)
         settings = {
-            "RETRY_BACKOFF_SECONDS": "0.001",
+            "RETRY_BACKOFF_SECONDS": FAST_BACKOFF_SECONDS,
             "REQUEST_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS),
             "MAX_ATTEMPTS": str(attempts),
             **SETTINGS[spec.source],

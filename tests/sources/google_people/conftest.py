@@ -19,7 +19,7 @@ from sandbox.google_people import (
     ContactsStore,
     GooglePeopleApi,
 )
-from tests.utils import EntryPoint, PipelineEnv
+from tests.utils import EntryPoint, PipelineEnv, fast_retries
 
 # After the sample data's last day (2026-10-31); tests move the clock from here.
 START = datetime(2026, 11, 2, 9, 0, 12, tzinfo=UTC)
@@ -66,7 +66,7 @@ def service(sandbox: Sandbox, google: GooglePeopleApi):
 @pytest.fixture
 def google_env(pipeline_env: PipelineEnv, google: GooglePeopleApi, monkeypatch) -> PipelineEnv:
     """pipeline_env with millisecond retry backoff (faults must not slow the suite down)."""
-    monkeypatch.setenv("SOURCES__GOOGLE_PEOPLE__RETRY_BACKOFF_SECONDS", "0.001")
+    fast_retries(monkeypatch, "google_people")
     return pipeline_env
 
 

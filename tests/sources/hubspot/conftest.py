@@ -11,7 +11,7 @@ from pipelines.registry import HUBSPOT_CRM
 from sandbox import Sandbox
 from sandbox.hubspot import ACCESS_TOKEN
 from sandbox.hubspot.store import CrmStore
-from tests.utils import EntryPoint, PipelineEnv
+from tests.utils import EntryPoint, PipelineEnv, fast_retries
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def sdk(sandbox: Sandbox) -> hubspot.HubSpot:
 @pytest.fixture
 def hubspot_env(pipeline_env: PipelineEnv, monkeypatch: pytest.MonkeyPatch) -> PipelineEnv:
     """The pipeline against the sandbox, with back-off and search pacing shrunk for speed."""
-    monkeypatch.setenv("SOURCES__HUBSPOT__RETRY_BACKOFF_SECONDS", "0.001")
+    fast_retries(monkeypatch, "hubspot")
     monkeypatch.setenv("SOURCES__HUBSPOT__SEARCH_REQUESTS_PER_SECOND", "0")
     return pipeline_env
 

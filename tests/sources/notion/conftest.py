@@ -11,7 +11,7 @@ import pytest
 from pipelines.registry import NOTION_HABITS
 from sandbox import Sandbox
 from sandbox.notion import API_KEY, NotionApi, NotionStore
-from tests.utils import EntryPoint, PipelineEnv
+from tests.utils import EntryPoint, PipelineEnv, fast_retries
 
 # After the sample data's last day (2026-10-31); tests move the clock from here.
 START = datetime(2026, 11, 2, 9, 0, 12, tzinfo=UTC)
@@ -39,7 +39,7 @@ def sdk(sandbox: Sandbox) -> notion_client.Client:
 @pytest.fixture
 def notion_env(pipeline_env: PipelineEnv, notion: NotionApi, monkeypatch) -> PipelineEnv:
     """pipeline_env with millisecond retry backoff (faults must not slow the suite down)."""
-    monkeypatch.setenv("SOURCES__NOTION__RETRY_BACKOFF_SECONDS", "0.001")
+    fast_retries(monkeypatch, "notion")
     return pipeline_env
 
 
