@@ -26,6 +26,7 @@ def upgrade_warehouse(warehouse: Warehouse, revision: str = "head") -> None:
 def upgrade(destination: str | None = None) -> Warehouse:
     """`alembic upgrade head` on the warehouse the pipelines load into."""
     warehouse = from_settings(destination)
+    warehouse.check_access()
     upgrade_warehouse(warehouse)
     return warehouse
 
@@ -34,6 +35,7 @@ def check_warehouse(destination: str | None = None) -> Warehouse:
     """Verify the warehouse is at the contract's head and holds every contracted column
     with the type dlt writes for it. Raises ContractViolation listing what differs."""
     warehouse = from_settings(destination)
+    warehouse.check_access()
     contract = head_contract()
     engine = warehouse.engine()
     try:

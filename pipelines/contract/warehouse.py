@@ -16,6 +16,7 @@ from dlt.common.destination import Destination
 from dlt.pipeline.pipeline import Pipeline
 from sqlalchemy.pool import NullPool
 
+from pipelines.core import bigquery
 from pipelines.core import destination as destinations
 
 # Alembic's version table lives in a dataset of its own, next to the raw datasets.
@@ -33,6 +34,11 @@ class Warehouse:
         if self.kind == "duckdb":
             return f"duckdb file {self.url.database}"
         return f"bigquery project {self.url.host or '(from credentials)'} ({self.location})"
+
+    def check_access(self) -> None:
+        """BigQuery: obtain a token once, so refused credentials exit 2 naming the setting."""
+        if self.kind == "bigquery" and self.credentials is not None:
+            bigquery.check_access(self.credentials)
 
     def engine(self) -> sa.Engine:
         """An engine that holds no connection once disposed (DuckDB allows one writer)."""
@@ -81,7 +87,7 @@ def from_settings(flag: str | None = None, *, offline: bool = False) -> Warehous
     if kind == "duckdb":
         path = destinations.duckdb_path()
         return Warehouse("duckdb", sa.URL.create("duckdb", database=str(path)))
-    destination: Destination = destinations.build_destination(kind)
+    destination: Destination = destinations.build_destination(kind, offline=offline)
     initial = destination.spec()
     initial.dataset_name = VERSION_DATASET  # any dataset: the migrations name their own
     return from_config(kind, destination.configuration(initial, accept_partial=offline))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dlt
 from dlt.common.destination import Destination
 
+from . import bigquery, staging
 from .paths import PROJECT_ROOT
 from .settings import SettingError
 
@@ -36,12 +38,52 @@ def duckdb_path() -> Path:
     return DEFAULT_DUCKDB_PATH
 
 
-def build_destination(name: str) -> Destination:
+def build_destination(name: str, *, offline: bool = False) -> Destination:
+    """The dlt destination. BigQuery's credentials resolve here (see `bigquery`), without a
+    request; `offline` (DDL only) leaves them unresolved."""
     if name == "duckdb":
         path = duckdb_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         return dlt.destinations.duckdb(credentials=str(path))
-    return dlt.destinations.bigquery()
+    if offline:
+        return dlt.destinations.bigquery()
+    credentials = bigquery.resolve_credentials()
+    bigquery.register_secrets(credentials)
+    options: dict = {}
+    if staging.staging_type():
+        # Staged: parquet, but JSONL for tables with JSON columns (see `staging`).
+        options.update(
+            preferred_staging_file_format=staging.STAGED_FILE_FORMAT,
+            loader_file_format_selector=staging.staged_file_format,
+        )
+    if bigquery.emulator_host():
+        # Where the emulator departs from BigQuery (docs/bigquery.md): it reads no gzipped
+        # load files, and takes one ADD COLUMN per ALTER TABLE (BigQuery takes many).
+        os.environ.setdefault("NORMALIZE__DATA_WRITER__DISABLE_COMPRESSION", "true")
+        options.update(alter_add_multi_column=False)
+    return dlt.destinations.bigquery(credentials=credentials, **options)
+
+
+def build_staging(name: str, destination: Destination) -> Destination | None:
+    """The staging destination: None (direct loads) unless `staging_type` is `filesystem`,
+    which only BigQuery takes (a GCS bucket, `destination.filesystem.bucket_url`)."""
+    if not staging.staging_type():
+        return None
+    if name != "bigquery":
+        raise SettingError(
+            staging.STAGING_KEY,
+            f"staging through a bucket is for BigQuery loads only, not {name}",
+            secret=False,
+            hint=f"Unset {staging.STAGING_KEY.upper()}, or load with --destination bigquery.",
+        )
+    return staging.build_staging(destination.config_params.get("credentials"))
+
+
+def check_access(destination: Destination) -> None:
+    """On BigQuery, obtain a token once: a refused credential exits 2 before any work."""
+    credentials = destination.config_params.get("credentials")
+    if isinstance(credentials, bigquery.ServiceAccountCredentials | bigquery.OAuthUserCredentials):
+        bigquery.check_access(credentials.to_native_credentials())
 
 
 def describe(name: str) -> str:

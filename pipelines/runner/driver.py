@@ -37,9 +37,12 @@ class RunResult:
 
 
 def create_pipeline(spec: PipelineSpec, destination_name: str, progress: str = "none") -> Pipeline:
+    """The dlt pipeline; loads go direct unless GCS staging is configured (BigQuery only)."""
+    destination = destinations.build_destination(destination_name)
     return dlt.pipeline(
         pipeline_name=spec.name,
-        destination=destinations.build_destination(destination_name),
+        destination=destination,
+        staging=destinations.build_staging(destination_name, destination),
         dataset_name=spec.dataset,
         progress=None if progress == "none" else progress,
     )
@@ -72,6 +75,7 @@ def run(
     working_dir = Path(pipeline.working_dir)
     with run_lock(working_dir, duckdb_file(pipeline), lock_timeout_seconds()):
         trace = None
+        destinations.check_access(pipeline.destination)
         try:
             restart_from_warehouse(pipeline, contract.prepare if upgrade_contract else None)
             source = contract.guard_presence(spec.build_source(), spec.dataset)

@@ -11,7 +11,11 @@ from .tokens import ACCESS_TOKEN_LIFETIME_SECONDS, issue_access_token
 CLIENT_ID = "sandbox-client.apps.googleusercontent.com"
 CLIENT_SECRET = "sandbox-client-secret"
 REFRESH_TOKEN = "1//sandbox-refresh-token"
-GRANTED_SCOPES = ("https://www.googleapis.com/auth/contacts.readonly",)
+# The user consented to reading contacts and to BigQuery (the warehouse loads with the same client).
+GRANTED_SCOPES = (
+    "https://www.googleapis.com/auth/contacts.readonly",
+    "https://www.googleapis.com/auth/bigquery",
+)
 
 
 def oauth_error(status: int, error: str, description: str) -> Response:

@@ -7,8 +7,10 @@
     cast({{ dbt.date_trunc('week', date_expression) }} as date)
 {%- endmacro %}
 
+{#- Day arithmetic (dayofweek: Sunday 1 .. Saturday 7) rather than date_trunc(d, isoweek):
+    the same Monday on BigQuery, and the emulator reads it the same (docs/bigquery.md). -#}
 {% macro bigquery__iso_week_start(date_expression) -%}
-    date_trunc({{ date_expression }}, isoweek)
+    date_sub({{ date_expression }}, interval mod(extract(dayofweek from {{ date_expression }}) + 5, 7) day)
 {%- endmacro %}
 
 {#-

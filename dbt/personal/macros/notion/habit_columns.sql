@@ -20,7 +20,14 @@
     {%- endif -%}
 
     {%- set skipped = var('notion_non_habit_columns', []) | map('lower') | list -%}
-    {%- for column in adapter.get_columns_in_relation(relation) -%}
+    {#- BigQuery: the columns a query of the table returns (a zero-byte dry read) rather than
+        the table's metadata, which the emulator does not update on ALTER TABLE (docs/bigquery.md). -#}
+    {%- if target.type == 'bigquery' -%}
+        {%- set columns = adapter.get_column_schema_from_query('select * from ' ~ relation ~ ' where false') -%}
+    {%- else -%}
+        {%- set columns = adapter.get_columns_in_relation(relation) -%}
+    {%- endif -%}
+    {%- for column in columns -%}
         {%- set name = column.name | lower -%}
         {%- set kind = habit_kind_of(column) -%}
         {%- if name not in skipped and not name.startswith('_dlt') and kind -%}
@@ -35,7 +42,7 @@
     {%- set data_type = column.dtype | lower -%}
     {%- if data_type in ('boolean', 'bool') -%}
         {{ return('checkbox') }}
-    {%- elif column.is_number() or data_type in ('float64', 'int64', 'numeric', 'bignumeric') -%}
+    {%- elif column.is_number() or data_type in ('float64', 'float', 'int64', 'integer', 'numeric', 'bignumeric') -%}
         {{ return('number') }}
     {%- endif -%}
     {{ return(none) }}
