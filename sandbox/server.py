@@ -188,6 +188,11 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             return  # the RequestLog is the record; keep stderr quiet
 
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            """The Date header tells the server's time: the sandbox clock's (tests move it)."""
+            moment = sandbox.clock.now().timestamp() if timestamp is None else timestamp
+            return super().date_time_string(moment)
+
         def _dispatch(self) -> None:
             split = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)

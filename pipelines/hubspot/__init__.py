@@ -23,6 +23,7 @@ from .settings import (
     ASSOCIATION_BATCH_SIZE,
     ASSOCIATION_COLUMNS,
     ASSOCIATION_KEY,
+    ASSOCIATION_SWEEP_INTERVAL_HOURS,
     ASSOCIATIONS_TABLE,
     DEFAULT_BASE_URL,
     ENGAGEMENT_COLUMNS,
@@ -44,6 +45,7 @@ def hubspot(
     retry_backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
     search_requests_per_second: float = 4.0,
     association_sweep_size: int = ASSOCIATION_BATCH_SIZE,
+    association_sweep_interval_hours: float = ASSOCIATION_SWEEP_INTERVAL_HOURS,
     request_timeout_seconds: float = REQUEST_TIMEOUT_SECONDS,
 ) -> Sequence[DltResource]:
     """The HubSpot CRM source.
@@ -59,9 +61,12 @@ def hubspot(
         retry_backoff_seconds: first wait of the exponential back-off; doubles.
         search_requests_per_second: client-side pace of search requests (HubSpot
             allows five a second; 0 turns pacing off).
-        association_sweep_size: objects of each type whose links every run checks
-            again even though they did not change, in turn (removed links leave no
-            other trace; 0 turns the sweep off).
+        association_sweep_size: objects of each type whose links a sweep checks again
+            even though they did not change, in turn (removed links leave no other
+            trace; 0 turns the sweep off).
+        association_sweep_interval_hours: how often at most a run sweeps (one request
+            per association direction); 0 sweeps every run. Between sweeps, a link added
+            or removed without a change to either record waits for the next sweep.
         request_timeout_seconds: how long HubSpot may take to answer one request (read
             timeout; connecting gets at most 10 s); a timeout is retried.
     """
@@ -82,7 +87,15 @@ def hubspot(
     def crm_changes() -> Iterator[TableBatch]:
         selected = set(dlt.current.source().resources.selected)
         state = dlt.current.resource_state()
-        feed = CrmFeed(client, plan, specs, state, selected, association_sweep_size)
+        feed = CrmFeed(
+            client,
+            plan,
+            specs,
+            state,
+            selected,
+            association_sweep_size,
+            association_sweep_interval_hours,
+        )
         yield from feed.batches()
 
     resources: list[DltResource] = [crm_changes]

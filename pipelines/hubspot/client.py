@@ -11,7 +11,8 @@ import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import tenacity
@@ -118,6 +119,8 @@ class CrmClient:
         self.search_pacer = search_pacer or Pacer(0)
         self.sleep = sleep
         self.stats = RequestStats()
+        # the server's clock (its Date header) when it answered the last raw request
+        self.server_time: datetime | None = None
         self.tables = dict(tables or {})  # object type -> its warehouse table, for messages
         # (connect, read) seconds per request; connecting never waits longer than reading
         self.timeout = (
@@ -284,6 +287,7 @@ class CrmClient:
             response = method(
                 *args, _request_timeout=self.timeout, _preload_content=False, **kwargs
             )
+            self.server_time = _http_date(response.headers.get("Date"))
             return json.loads(response.data)
 
         retrying = self.retry.retrying(
@@ -364,6 +368,17 @@ def _links(result: Any, from_type: str, to_type: str) -> AssociationRead:
     ]
     following = ((fields.get("paging", dict) or {}).get("next") or {}).get("after")
     return AssociationRead(from_id, links, following)
+
+
+def _http_date(value: str | None) -> datetime | None:
+    """An HTTP Date header (RFC 9110, whole seconds) as an aware datetime; None if unreadable."""
+    if not value:
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _detail(error: Any) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from dlt.common import logger
 
+from ..core import cadence
 from .client import CrmClient
 from .links import LinkLedger, chunks
 from .objects import ObjectSync, ObjectType
@@ -40,6 +41,7 @@ class CrmFeed:
         state: dict[str, Any],
         selected: set[str],
         sweep_size: int,
+        sweep_interval_hours: float = 0.0,
     ) -> None:
         self.client = client
         self.plan = plan
@@ -47,16 +49,22 @@ class CrmFeed:
         self.state = state
         self.selected = selected
         self.sweep_size = sweep_size
+        self.sweep_interval_hours = sweep_interval_hours
 
     def batches(self) -> Iterator[TableBatch]:
         with_links = ASSOCIATIONS_TABLE in self.selected and bool(self.plan.targets)
+        # the sweep (links that changed without a change to either record) runs at most
+        # once per interval; its time lives in this resource's state, restored with it
+        sweep_due = with_links and cadence.is_due(
+            self.state.get("link_sweep_at"), self.sweep_interval_hours
+        )
         ledger = (
             LinkLedger(
                 self.client,
                 self.plan.targets,
                 self.state.setdefault("links", {}),
                 self.state.setdefault("link_sweep", {}),
-                self.sweep_size,
+                self.sweep_size if sweep_due else 0,
             )
             if with_links
             else None
@@ -94,6 +102,8 @@ class CrmFeed:
             ledger.refresh_all()
             for rows in chunks(ledger.rows(), 1000):
                 yield TableBatch(ASSOCIATIONS_TABLE, list(rows))
+            if sweep_due:
+                self.state["link_sweep_at"] = cadence.stamp()
         stats = self.client.stats
         logger.info(
             "HubSpot: %d requests, %d retried (%s), %.1f s waiting",

@@ -7,11 +7,12 @@ time. So the source remembers, in its state, the links it last saw for every obj
 read (1,000 objects a request):
 
 - the links of every object that changed in the run, and
-- a sweep: the next `sweep_size` remembered objects of each type, in id order,
-  wrapping around. With up to `sweep_size` objects of a type (the default 1,000 fits
-  a personal CRM) every link is checked on every run, in the same requests as the
-  changed objects: one request per link direction. Larger types are checked over
-  several runs, at a fixed cost per run.
+- on a run that sweeps (at most once per `association_sweep_interval_hours`, a day
+  by default; the feed decides), the next `sweep_size` remembered objects of each
+  type, in id order, wrapping around. With up to `sweep_size` objects of a type (the
+  default 1,000 fits a personal CRM) every link is checked at each sweep, in the same
+  requests as the changed objects: one request per link direction. Larger types are
+  checked over several sweeps, at a fixed cost per sweep.
 
 Links that disappeared, and every link of an archived or merged-away object, come out
 with `is_deleted = true`.

@@ -1,11 +1,11 @@
 """One object type's sync: a full listing the first time, only changes afterwards.
 
-First run: the list endpoint, 100 records a page, live and archived records alike.
-Later runs ask the search endpoint for records modified since the cursor, oldest
-first, 200 a page. Each page re-anchors on the last modification time it returned
-(keyset paging), so the search's 10,000-result cap never applies and records that
-change while the run pages are not skipped; records sharing one millisecond beyond a
-page are walked by id.
+First run: the list endpoint, 100 records a page, live records only (nothing else: a
+first load costs its listing). Later runs ask the search endpoint for records modified
+since the cursor, oldest first, 200 a page. Each page re-anchors on the last
+modification time it returned (keyset paging), so the search's 10,000-result cap never
+applies and records that change while the run pages are not skipped; records sharing
+one millisecond beyond a page are walked by id.
 
 Deletions leave no trace in search, so each run also counts the records created
 before a reference time. That count only falls when something is archived or merged
@@ -21,6 +21,7 @@ State per object type (in dlt state, saved with the load):
   ref_time     records created before this time (epoch ms) ...
   ref_count    ... numbered this many when last counted
   archived     id -> archivedAt (epoch ms) of archived records (HubSpot keeps them 90 days)
+  archived_listed  False until the archived records were listed once (not on a first load)
   merged       ids merged away into other records
 """
 
@@ -34,16 +35,19 @@ from urllib.parse import quote
 
 from dlt.common import logger
 
+from ..core.cadence import utc_now
 from .client import CrmClient, CrmObject
 from .columns import PropertyColumn, parse_datetime
 from .links import LinkLedger, chunks, id_order
 from .settings import (
+    ANCHOR_MARGIN_MS,
     BATCH_READ_SIZE,
     LIST_PAGE_SIZE,
     MAX_CURSOR_IDS,
     MERGED_IDS_PROPERTY,
     PROPERTIES_QUERY_BUDGET,
     SEARCH_PAGE_SIZE,
+    UNDATED_ANCHOR_MARGIN_MS,
     created_property,
     last_modified_property,
 )
@@ -89,6 +93,7 @@ class ObjectSync:
         self.modified = last_modified_property(spec.name)
         self.created = created_property(spec.name)
         self.query_properties, self.body_properties = split_properties(spec.property_names)
+        self._listing_started: datetime | None = None  # server time of the first list answer
 
     def run(self) -> Iterator[Rows]:
         if "cursor" in self.state:
@@ -99,35 +104,49 @@ class ObjectSync:
 
     # -- first run ------------------------------------------------------------------------
     def _full(self) -> Iterator[Rows]:
-        head = self.client.search(
-            self.spec.name,
-            filters=[],
-            sort=(self.modified, "DESCENDING"),
-            properties=[self.modified],
-            limit=1,
-        )
-        newest = self._ms(head.results[0]) if head.results else 0
-        archived: dict[str, int] = {}
-        for objects in self._listing(archived=True):
-            for item in objects:
-                archived[item.id] = _ms(item.archived_at)
-            yield self._emit_deleted(objects)
+        """Every live record, 100 a page: nothing but the listing (the minimum).
+
+        The cursor must not pass a change made while the listing ran (a record edited
+        after its page was read). So it is anchored on the server's clock (the Date of
+        the first answer) less ANCHOR_MARGIN_MS, unless every record listed is older than
+        that: then the newest one listed is the cursor, as safe and re-reading nothing.
+        Archived records are not listed: they were never loaded, so there is nothing to
+        flag; the first run whose count falls lists them (see `archived_listed`).
+        """
+        local_start = utc_now()
+        self._listing_started = None
+        newest = 0
+        at_newest: set[str] = set()
         merged: set[str] = set()
-        at_newest: list[str] = []
+        created: list[int] = []
         for objects in self._listing(archived=False):
-            objects = [o for o in objects if o.id not in archived]
             for item in objects:
                 merged.update(_split(item.properties.get(MERGED_IDS_PROPERTY)))
-                if self._ms(item) == newest:
-                    at_newest.append(item.id)
+                stamp = self._ms(item)
+                if stamp > newest:
+                    newest, at_newest = stamp, {item.id}
+                elif stamp == newest:
+                    at_newest.add(item.id)
+                made = _optional_ms(item.properties.get(self.created))
+                if made is not None:
+                    created.append(made)
             yield self._emit_live(objects)
+        if self._listing_started is not None:
+            anchor = _ms(self._listing_started) - ANCHOR_MARGIN_MS
+        else:  # no Date header: this machine's clock, with a wider margin for its skew
+            anchor = _ms(local_start) - UNDATED_ANCHOR_MARGIN_MS
+        if newest < anchor:
+            cursor, cursor_ids = newest, _cursor_ids(at_newest)
+        else:  # records changed near or during the listing: ask again from the anchor
+            cursor, cursor_ids = anchor, []
         self.state.clear()
         self.state.update(
-            cursor=newest,
-            cursor_ids=_cursor_ids(set(at_newest)),
-            ref_time=newest + 1,
-            ref_count=head.total,
-            archived=archived,
+            cursor=cursor,
+            cursor_ids=cursor_ids,
+            ref_time=cursor + 1,
+            ref_count=sum(1 for made in created if made <= cursor),
+            archived={},
+            archived_listed=False,
             merged=sorted(merged, key=id_order),
         )
 
@@ -144,6 +163,7 @@ class ObjectSync:
         at_newest: set[str] | None = None if cursor_ids is None else set(cursor_ids)
         created: dict[str, int | None] = {}
         restored: set[str] = set()
+        survivors: set[str] = set()
         tombstones: list[tuple[str, datetime | None]] = []
 
         for objects in self._changes(cursor, set(cursor_ids or ()), cursor_ids is None):
@@ -159,12 +179,16 @@ class ObjectSync:
                 for merged_id in _split(item.properties.get(MERGED_IDS_PROPERTY)):
                     if merged_id not in merged:
                         merged.add(merged_id)
+                        survivors.add(item.id)
                         tombstones.append((merged_id, item.updated_at))
             yield self._emit_live(objects)
         if tombstones:
             yield self._emit_tombstones(tombstones)
-        if restored and self.links is not None:
-            self.links.objects_back(self.spec.name, restored)
+        if self.links is not None:
+            # a restored record, and a record that absorbed others in a merge (their links
+            # move to it without a change to the records at the other end): read who links
+            # to them now
+            self.links.objects_back(self.spec.name, restored | survivors)
 
         new_ref = max(ref_time, newest + 1)
         # the count moves by what this run saw: records created since the reference time
@@ -190,10 +214,12 @@ class ObjectSync:
                 )
 
             explained = yield from self._reconcile_archived(archived, was_counted, new_ref)
-            if counted < expected + explained:
+            if not state.get("archived_listed", True) or counted < expected + explained:
                 # gone without becoming archived: a GDPR delete, or a merge the
-                # merged-ids property did not show
+                # merged-ids property did not show (or, the first time archived records
+                # are listed, none of them can be told apart from what was counted)
                 yield from self._flag_vanished(archived)
+            state["archived_listed"] = True
         state.update(
             cursor=newest,
             cursor_ids=_cursor_ids(at_newest),
@@ -327,6 +353,8 @@ class ObjectSync:
                 archived=archived,
                 limit=LIST_PAGE_SIZE,
             )
+            if self._listing_started is None:
+                self._listing_started = self.client.server_time
             if self.body_properties and objects:
                 more = self.client.read(
                     self.spec.name, [o.id for o in objects], self.body_properties, archived=archived

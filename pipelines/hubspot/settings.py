@@ -43,6 +43,8 @@ LIST_PAGE_SIZE = 100
 SEARCH_PAGE_SIZE = 200
 BATCH_READ_SIZE = 100
 ASSOCIATION_BATCH_SIZE = 1000
+# The association sweep (one request per direction) runs at most this often.
+ASSOCIATION_SWEEP_INTERVAL_HOURS = 24.0
 # Characters of `properties=` parameters one GET may carry. HubSpot answers 414 somewhere
 # between 8 and 16 KB of URL; what does not fit is read with POST batch/read instead.
 PROPERTIES_QUERY_BUDGET = 3000
@@ -50,6 +52,12 @@ PROPERTIES_QUERY_BUDGET = 3000
 # after it and skip those. A larger group would not fit one search page: the next run
 # then asks for strictly later changes, keeping a run without changes at one search.
 MAX_CURSOR_IDS = SEARCH_PAGE_SIZE - 1
+
+# A first load's cursor: the server's clock when the listing began, less this margin (clock
+# differences between HubSpot's web servers and its record stamps); without a Date header,
+# this machine's clock less a wider one. Records changed in the margin are read again once.
+ANCHOR_MARGIN_MS = 5 * 60 * 1000
+UNDATED_ANCHOR_MARGIN_MS = 60 * 60 * 1000
 
 CONNECT_TIMEOUT_SECONDS = 10.0
 REQUEST_TIMEOUT_SECONDS = 120.0  # read timeout; sources.hubspot.request_timeout_seconds

@@ -28,6 +28,7 @@ def notion_databases(
     base_url: str = settings.DEFAULT_BASE_URL,
     overlap_minutes: int = settings.OVERLAP_MINUTES,
     detect_deletions: bool = True,
+    deletion_scan_interval_hours: float = settings.DELETION_SCAN_INTERVAL_HOURS,
     page_size: int = settings.PAGE_SIZE,
     max_attempts: int = DEFAULT_ATTEMPTS,
     retry_backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
@@ -44,7 +45,11 @@ def notion_databases(
         api_key: the internal integration token (a secret).
         base_url: API root; the sandbox's carries a path prefix.
         overlap_minutes: how far before the cursor each run re-reads (whole-minute stamps).
-        detect_deletions: scan page ids each run to flag trashed and unshared pages.
+        detect_deletions: flag trashed and unshared pages (the trash is listed every
+            run, one request per 100 trashed pages).
+        deletion_scan_interval_hours: how often at most the live page ids are listed
+            (one request per 100 pages) to find pages no longer shared, moved or deleted
+            for good; 0 scans every run. Between scans those stay live in the warehouse.
         page_size: results per request (Notion's maximum, 100, by default).
         max_attempts: tries per request on 429, 5xx and dropped connections.
         retry_backoff_seconds: first wait when Notion sends no Retry-After; doubles.
@@ -61,6 +66,7 @@ def notion_databases(
     options = SyncOptions(
         overlap_minutes=overlap_minutes,
         detect_deletions=detect_deletions,
+        deletion_scan_interval_hours=deletion_scan_interval_hours,
         page_size=max(1, min(page_size, settings.PAGE_SIZE)),
     )
     for table, notion_id in tables.items():

@@ -119,8 +119,14 @@ class NotionClient:
         since: datetime | None = None,
         filter_properties: list[str] | None = None,
         page_size: int = settings.PAGE_SIZE,
+        in_trash: bool = False,
     ) -> Iterator[dict[str, Any]]:
         """Every page of a data source with `by` on or after `since` (all when None).
+
+        `in_trash=True` asks for the pages in the trash instead. The query's `in_trash`
+        body parameter (API 2025-09-03, "Query a data source"; typed in both official
+        SDKs) filters by trash status: true returns only trashed pages, as the SDK's
+        documentation puts it; by default a query returns none of them.
 
         Results are asked oldest `by` first. One query returns at most 10,000 results:
         past that, `has_more` is false and a response (any of them) carries
@@ -132,7 +138,7 @@ class NotionClient:
             newest: datetime | None = None
             incomplete = False
             for response in self._query_responses(
-                data_source_id, by, anchor, filter_properties, page_size
+                data_source_id, by, anchor, filter_properties, page_size, in_trash
             ):
                 status = response.get("request_status") or {}
                 incomplete = incomplete or status.get("type") == "incomplete"
@@ -166,6 +172,7 @@ class NotionClient:
         since: datetime | None,
         filter_properties: list[str] | None,
         page_size: int,
+        in_trash: bool = False,
     ) -> Iterator[dict[str, Any]]:
         """The responses of one query, following next_cursor."""
         arguments: dict[str, Any] = {
@@ -177,6 +184,8 @@ class NotionClient:
             arguments["filter"] = {"timestamp": by, by: {"on_or_after": notion_time(since)}}
         if filter_properties:
             arguments["filter_properties"] = filter_properties
+        if in_trash:
+            arguments["in_trash"] = True
         cursor = None
         while True:
             response = self._call(

@@ -14,6 +14,10 @@ REFERENCE_LIMIT = 25  # page objects cut relation/people/rich-text lists at 25 r
 # keeps its last_edited_time. Re-reading this window and comparing content catches it.
 OVERLAP_MINUTES = 2
 
+# Deletions: the trash is listed every run (a request per 100 trashed pages); the id scan
+# that also finds unshared pages (a request per 100 live pages) runs at most this often.
+DELETION_SCAN_INTERVAL_HOURS = 24.0
+
 # Retries follow pipelines.core.retry for every method. Notion also asks to retry a 409
 # conflict_error ("try again"), and 529 answers an overloaded edge.
 NOTION_TRANSIENT_STATUSES = frozenset({409, 529})

@@ -11,12 +11,19 @@ so an edit in the minute of the last read keeps its timestamp), loads those whos
 differs from the boundary digest, and advances the cursor to the newest edit read (never
 to the clock, and whatever order the results come in). A first run, or a schema change
 (values may change without an edit: options, formulas), reads the data source whole.
-Deletions: an id scan (the query restricted to the title property, ceil(pages / 100)
-requests per data source) lists the live pages; ids loaded before, or read this run, that
-are missing from it are read by id: trashed pages load as deleted with their values, pages
-no longer shared (404) load as a bare `is_deleted` row. Scanned ids unknown to the state
-(restored from the trash) are read by id and loaded. Nothing is written to the state until
-the whole table has been read, so a failed run leaves the previous cursor in place.
+Deletions (Notion has no deletion feed), per data source read incrementally:
+  trashed      ids in its trash at the last check.
+Every run lists the trash (a query with `in_trash` true: one request per 100 trashed
+pages, whatever the number of live ones): pages loaded before that are in it load as
+deleted with their values; pages that left it since the last check are read by id and
+load again when restored. At most once per `deletion_scan_interval_hours` (the table's
+`full_scan_at` in the state) an id scan (the query restricted to the title property,
+ceil(pages / 100) requests) lists the live pages: ids loaded before, or read this run,
+that are missing from it are read by id: trashed pages load as deleted with their
+values, pages no longer shared (404) or moved away load as a bare `is_deleted` row.
+Scanned ids unknown to the state (shared again, moved in) are read by id and loaded.
+Between scans an unshared page stays live in the warehouse. Nothing is written to the
+state until the whole table has been read, so a failed run leaves the previous cursor in place.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from urllib.parse import unquote
 
 from notion_client.helpers import extract_notion_id
 
+from pipelines.core import cadence
 from pipelines.core.settings import SettingError
 from pipelines.core.timestamps import parse_timestamp
 
@@ -47,6 +55,7 @@ class SyncOptions:
     overlap_minutes: int = settings.OVERLAP_MINUTES
     detect_deletions: bool = True
     page_size: int = settings.PAGE_SIZE
+    deletion_scan_interval_hours: float = settings.DELETION_SCAN_INTERVAL_HOURS
 
 
 def configured_tables(databases: Any) -> dict[str, str]:
@@ -139,6 +148,7 @@ class TableSync:
         self.state = state
         self.columns = ColumnMap(table, column_state)
         self.overlap = timedelta(minutes=max(0, options.overlap_minutes))
+        self._trashed: dict[str, set[str]] = {}  # data source -> ids in its trash now
         self._by_id = {canonical_id(source_id): source_id for source_id in self.data_sources}
         self._by_database: dict[str, list[str]] = {}
         for ds in data_sources:
@@ -159,25 +169,39 @@ class TableSync:
         new_state: dict[str, dict[str, Any]] = {}
         live: dict[str, set[str]] = {}
         read: dict[str, set[str]] = {}
+        whole: set[str] = set()  # data sources read whole this run (first load, new schema)
         for source_id, schema in self.data_sources.items():
-            entry, live[source_id], read[source_id] = self._read_source(
-                schema, previous.get(source_id, {}), rows
-            )
+            before = previous.get(source_id, {})
+            entry, alive, read[source_id], full = self._read_source(schema, before, rows)
+            if full:
+                whole.add(source_id)
+                live[source_id] = alive
+            else:
+                live[source_id] = (set(before.get("live", [])) - read[source_id]) | alive
             new_state[source_id] = entry
         deleted = recovered = 0
+        scanned = False
         if self.options.detect_deletions:
-            deleted = self._flag_vanished(previous, live, read, rows)
-            recovered = self._load_unknown(previous, live, read, rows)
+            deleted, recovered, scanned = self._deletions(previous, live, read, whole, rows)
+            for source_id, entry in new_state.items():
+                entry["trashed"] = sorted(
+                    self._trashed.get(source_id)
+                    if source_id in self._trashed
+                    else set((previous.get(source_id) or {}).get("trashed", [])) - live[source_id]
+                )
+            if scanned or whole == set(self.data_sources):
+                self.state["full_scan_at"] = cadence.stamp()
         for source_id, entry in new_state.items():
             entry["live"] = sorted(live[source_id])
         self.state["data_sources"] = new_state
         log.info(
-            "%s: %d row(s) to load from %d data source(s); %d deleted, %d recovered",
+            "%s: %d row(s) to load from %d data source(s); %d deleted, %d recovered%s",
             self.table,
             len(rows),
             len(self.data_sources),
             deleted,
             recovered,
+            " (full id scan)" if scanned else "",
         )
         return list(rows.values())
 
@@ -196,8 +220,9 @@ class TableSync:
     # -- changed pages ---------------------------------------------------------------
     def _read_source(
         self, schema: dict[str, Any], previous: dict[str, Any], rows: dict[str, dict[str, Any]]
-    ) -> tuple[dict[str, Any], set[str], set[str]]:
-        """Read the pages edited since the cursor into `rows`: (state entry, live ids, read ids).
+    ) -> tuple[dict[str, Any], set[str], set[str], bool]:
+        """Read the pages edited since the cursor into `rows`: (state entry, ids read live,
+        ids read, whether the data source was read whole).
 
         Pages become rows as they arrive (no page objects are kept). A page read twice (a
         query continued past the result limit, or edited mid-read) keeps its later copy.
@@ -239,15 +264,106 @@ class TableSync:
             entry["boundary"] = {
                 pid: value for pid, value in seen.items() if parse_timestamp(value[0]) >= cutoff
             }
-        if full:
-            live = alive
-        elif self.options.detect_deletions:
-            live = self._scan_ids(schema)
-        else:
-            live = (set(previous.get("live", [])) - set(seen)) | alive
-        return entry, live, set(seen)
+        return entry, alive, set(seen), full
 
     # -- deletions ---------------------------------------------------------------------
+    def _deletions(
+        self,
+        previous: dict[str, Any],
+        live: dict[str, set[str]],
+        read: dict[str, set[str]],
+        whole: set[str],
+        rows: dict[str, dict[str, Any]],
+    ) -> tuple[int, int, bool]:
+        """Flag trashed pages, bring back restored ones and, when the scan is due, find the
+        pages that vanished otherwise: (deleted, recovered, whether ids were scanned).
+
+        Notion has no deletion feed. The trash is cheap to read: a data source query with
+        `in_trash` true returns only the pages in the trash (the parameter filters by
+        trash status; see NotionClient.query_pages), one request per 100 of them, whatever
+        the size of the data source. Should it ever return live pages too, they are left
+        out here (only the cost would grow). Nothing is assumed about last_edited_time:
+        whether trashing a page moves it is not documented, so the trash is listed whole
+        rather than filtered on it. A page that is no longer shared with the integration,
+        was moved to another database or was deleted for good from the trash shows in no
+        listing at all: only the full id scan finds it, at most once per
+        `deletion_scan_interval_hours`.
+        """
+        incremental = [s for s in self.data_sources if s not in whole]
+        trash = {s: self._list_trash(s) for s in incremental}
+        self._trashed = {s: set(pages) for s, pages in trash.items()}
+        deleted = self._flag_trashed(previous, live, read, trash, rows)
+        recovered = self._restore(previous, live, read, trash, rows)
+        scanned = bool(incremental) and cadence.is_due(
+            self.state.get("full_scan_at"), self.options.deletion_scan_interval_hours
+        )
+        if scanned:
+            listed = {s: self._scan_ids(self.data_sources[s]) for s in incremental}
+            for source_id, ids in listed.items():
+                live[source_id] = ids - self._trashed[source_id]
+            deleted += self._flag_vanished(previous, live, read, rows)
+            recovered += self._load_unknown(previous, live, read, rows)
+        return deleted, recovered, scanned
+
+    def _list_trash(self, source_id: str) -> dict[str, dict[str, Any]]:
+        """{page id: page} of the data source's pages in the trash (whole pages: a page
+        to flag is loaded with its values, without another request)."""
+        return {
+            check_page(page, self.table).key("id"): page
+            for page in self.client.query_pages(
+                source_id, in_trash=True, page_size=self.options.page_size
+            )
+            if is_trashed(page)  # should the API ever return live pages as well
+        }
+
+    def _flag_trashed(
+        self,
+        previous: dict[str, Any],
+        live: dict[str, set[str]],
+        read: dict[str, set[str]],
+        trash: dict[str, dict[str, dict[str, Any]]],
+        rows: dict[str, dict[str, Any]],
+    ) -> int:
+        """Pages loaded before (or read now) that are in the trash: kept with their values."""
+        known = set().union(*(set(entry.get("live", [])) for entry in previous.values()))
+        known |= set().union(*read.values())
+        deleted = 0
+        for source_id, pages in trash.items():
+            for page_id, page in pages.items():
+                if page_id not in known or rows.get(page_id, {}).get("is_deleted"):
+                    continue
+                rows[page_id] = self._row(page, source_id, is_deleted=True)
+                for ids in live.values():
+                    ids.discard(page_id)
+                deleted += 1
+        return deleted
+
+    def _restore(
+        self,
+        previous: dict[str, Any],
+        live: dict[str, set[str]],
+        read: dict[str, set[str]],
+        trash: dict[str, dict[str, dict[str, Any]]],
+        rows: dict[str, dict[str, Any]],
+    ) -> int:
+        """Pages that were in the trash at the last check and are no longer: read by id.
+
+        A restored page loads as live again; one deleted for good or unshared (404) was
+        flagged when it went to the trash and is only forgotten."""
+        seen_now = set().union(*read.values())
+        recovered = 0
+        for source_id, pages in trash.items():
+            before = set((previous.get(source_id) or {}).get("trashed", []))
+            for page_id in sorted(before - set(pages) - seen_now):
+                page = self.client.page(page_id)
+                target = self.source_of(page) if page is not None else None
+                if page is None or target is None or is_trashed(page):
+                    continue
+                rows[page_id] = self._row(page, target)
+                live[target].add(page_id)
+                recovered += 1
+        return recovered
+
     def _scan_ids(self, schema: dict[str, Any]) -> set[str]:
         """Ids of every live page; only the title property is sent back, to keep it light."""
         title_id = next(
@@ -281,15 +397,14 @@ class TableSync:
         read: dict[str, set[str]],
         rows: dict[str, dict[str, Any]],
     ) -> int:
-        """Pages loaded before or read now, no longer listed: trashed (kept with values) or
-        gone (bare row). A page read now may have been trashed before the id scan."""
+        """Pages loaded before or read now, in no listing any more: trashed elsewhere (kept
+        with values) or gone (bare row). A page read now may have vanished since."""
         before = set().union(*(set(entry.get("live", [])) for entry in previous.values()))
         before |= set().union(*read.values())
         now = set().union(*live.values())
         deleted = 0
         for page_id in sorted(before - now):
-            if rows.get(page_id, {}).get("is_deleted"):  # a query returned it trashed
-                deleted += 1
+            if rows.get(page_id, {}).get("is_deleted"):  # flagged from the trash already
                 continue
             page = self.client.page(page_id)
             source_id = self.source_of(page) if page is not None else None
@@ -311,11 +426,14 @@ class TableSync:
         read: dict[str, set[str]],
         rows: dict[str, dict[str, Any]],
     ) -> int:
-        """Listed pages this table never loaded nor read now (e.g. restored from the trash)."""
+        """Listed pages this table never loaded nor read now (restored from the trash
+        before any check saw them there, shared again, moved in)."""
         recovered = 0
         for source_id, ids in live.items():
+            if source_id not in self._trashed:  # read whole this run: nothing unknown
+                continue
             known = set((previous.get(source_id) or {}).get("live", [])) | read[source_id]
-            for page_id in sorted(ids - known):
+            for page_id in sorted(ids - known - set(rows)):
                 page = self.client.page(page_id)
                 if page is None or self.source_of(page) != source_id or is_trashed(page):
                     ids.discard(page_id)

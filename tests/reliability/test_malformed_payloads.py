@@ -63,6 +63,7 @@ def _link_contact(sandbox: Sandbox) -> tuple[str, int]:
     contact = crm.ids("contacts")[5]
     company = crm.create("companies", {"name": "Linked once"}).id
     crm.associate("contacts", contact, "companies", company)
+    crm.touch("contacts", [contact])  # read on the next run, not only at the next link sweep
     return contact, int(company)  # the links answer names only the company
 
 

@@ -63,7 +63,7 @@ def test_a_run_that_fails_midway_leaves_tables_and_cursor_consistent(
     monkeypatch.setenv("SOURCES__NOTION__MAX_ATTEMPTS", "2")
     sandbox.log.clear()
     # seeded so that the daily table is read whole and the weekly change query fails twice
-    sandbox.inject_faults(0.5, kinds=("5xx", "drop"), apis={"notion"}, seed=41)
+    sandbox.inject_faults(0.5, kinds=("5xx", "drop"), apis={"notion"}, seed=19)
     assert load() == 1
     assert "after 2 attempts" in load.output.err and "weekly_habits" in load.output.err
     entries = sandbox.log.entries("notion")
