@@ -24,6 +24,7 @@ from pipelines.core.paths import PROJECT_ROOT
 from pipelines.registry import PIPELINES, RAW_DATASETS, PipelineSpec
 from pipelines.runner import main as run_entry_point
 from pipelines.runner.summary import rows_this_run
+from report import DuckDBWarehouse, write_report
 from sandbox import Sandbox
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
@@ -98,7 +99,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep data/demo from an earlier run (default: start fresh)",
     )
+    parser.add_argument(
+        "--destination",
+        choices=("duckdb", "bigquery"),
+        default="duckdb",
+        help="bigquery runs the production path on a local BigQuery emulator (script/bigquery-emulator)",
+    )
     args = parser.parse_args(argv)
+    if args.destination == "bigquery":
+        from demo.bigquery import run_on_emulator
+
+        return run_on_emulator(args.keep)
 
     if not args.keep and DEMO_DIR.exists():
         shutil.rmtree(DEMO_DIR)
@@ -150,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         f"\n  API requests: {total_requests} in all, {incremental_requests} for the incremental runs"
     )
     print("\n" + habits_and_contacts_report(warehouse))
+    report = write_report(DEMO_DIR / "personal_report.html", DuckDBWarehouse(warehouse))
     print(f"\n  DuckDB file: {shown(warehouse)}")
+    print(f"  Report (charts, opens offline in any browser): {shown(report)}")
     print("  Dashboards (dlt's marimo app on http://127.0.0.1:2718):")
     print("    source .venv/bin/activate")
     for spec in PIPELINES:

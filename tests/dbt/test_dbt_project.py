@@ -78,7 +78,7 @@ def test_build_runs_every_model_and_passes_every_test(warehouse: Warehouse) -> N
     statuses = build.statuses()
     assert {status for status in statuses.values()} <= {"success", "pass"}
     kinds = Counter(unique_id.split(".")[0] for unique_id in statuses)
-    assert kinds["model"] == 15
+    assert kinds["model"] == 16
     assert kinds["unit_test"] == 6  # unpivot, streaks (2), matching (2), contacts
     assert kinds["test"] > 100  # keys, relationships, accepted values, source tests
 
@@ -91,6 +91,7 @@ def test_marts_are_tables_and_staging_views(warehouse: Warehouse) -> None:
         )
     )
     assert {name for name, kind in kinds.items() if kind == "BASE TABLE"} == {
+        f"{MARTS}.habit_periods",
         f"{MARTS}.habit_completion",
         f"{MARTS}.habit_streaks",
         f"{MARTS}.contacts",

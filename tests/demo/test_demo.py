@@ -35,6 +35,10 @@ def test_demo_loads_everything_then_only_the_changes(tmp_path: Path, monkeypatch
     assert changed["raw_notion.daily_habits"] < counts["raw_notion.daily_habits"] / 10
     assert "Habits (logged up to" in out and "Contacts (as of" in out
     assert "dlt pipeline notion_habits show" in out
+    # the report: written beside the demo warehouse, its path printed
+    report = tmp_path / "demo" / "personal_report.html"
+    assert f"Report (charts, opens offline in any browser): {report}" in out
+    assert 'data-chart="streaks"' in report.read_text()
 
 
 def test_demo_fails_loudly_when_a_pipeline_fails(tmp_path: Path, monkeypatch) -> None:
