@@ -14,6 +14,10 @@ from .faults import DEFAULT_FAULT_KINDS, DEFAULT_SLOW_SECONDS, FAULT_KINDS, Faul
 from .server import Sandbox
 
 
+def env_lines(settings: dict[str, str]) -> str:
+    return "".join(f"{key}={shlex.quote(value)}\n" for key, value in settings.items())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
     parser.add_argument(
@@ -62,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="write the pipeline settings for this sandbox as KEY=VALUE lines here",
     )
+    parser.add_argument(
+        "--print-settings",
+        action="store_true",
+        help="print the pipeline settings for this sandbox as KEY=VALUE lines and exit",
+    )
     args = parser.parse_args(argv)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         parser.error("the sandbox serves loopback only (--host 127.0.0.1)")
@@ -76,6 +85,17 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
 
+    if args.print_settings:  # the settings depend on the address only: nothing is served
+        sandbox = Sandbox(args.host, 0, seed=args.seed, anchor=args.anchor_date)
+        base_url = f"http://{args.host}:{args.port}"
+        settings = {
+            key: value.replace(sandbox.base_url, base_url)
+            for key, value in sandbox.client_settings().items()
+        }
+        sandbox._httpd.server_close()
+        print(env_lines(settings), end="")
+        return 0
+
     sandbox = Sandbox(
         args.host, args.port, seed=args.seed, anchor=args.anchor_date, log_path=args.request_log
     )
@@ -86,8 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = sandbox.client_settings()
     if args.env_file:
-        lines = "".join(f"{key}={shlex.quote(value)}\n" for key, value in settings.items())
-        args.env_file.write_text(lines, encoding="utf-8")
+        args.env_file.write_text(env_lines(settings), encoding="utf-8")
     print(json.dumps({"base_url": sandbox.base_url, "settings": settings}, indent=2), flush=True)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from airflow.sdk import Asset, task
+from personal.variables import export_settings_from_variables
 
 from pipelines.registry import PIPELINES, by_name
 
@@ -23,14 +24,22 @@ OWNER = "personal"
 # DuckDB takes one writer per file: every task that writes (or reads) the warehouse runs in
 # this pool, which script/server creates with one slot.
 WAREHOUSE_POOL = "warehouse_writer"
+# The dbt DAG's per-model watcher tasks (they read the dbt build's progress, never the
+# warehouse); script/server sizes it one below [core] parallelism, so a warehouse task
+# always finds an executor slot.
+DBT_WATCHER_POOL = "dbt_watchers"
 
 START_DATE = datetime(2026, 1, 1)
 
+# A failed task is tried twice more, 5 then 10 minutes later (Airflow 3.3: the back-off is a
+# multiplier, capped by max_retry_delay and airflow.cfg's max_task_retry_delay). Settings
+# errors are not retried (see `load_raw`): a missing token does not come back by itself.
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": OWNER,
     "retries": 2,
     "retry_delay": timedelta(minutes=5),
-    "retry_exponential_backoff": True,
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(minutes=30),
     "execution_timeout": timedelta(hours=1),
 }
 
@@ -50,16 +59,33 @@ DBT_MANIFEST = Path(
 )
 
 
+# The personal report (script/report's HTML file), written at the end of every dbt build.
+REPORT_ASSET = Asset(
+    name="personal_report", uri="report://personal/personal_report", group="report"
+)
+
+
+def render_report() -> str:
+    """Write the personal report from the marts just built; the file's path."""
+    from report import write_report
+    from report.settings import report_path
+
+    export_settings_from_variables()  # BigQuery settings entered as Airflow Variables
+    return str(write_report(report_path()))
+
+
 def apply_contract() -> str:
     """`alembic upgrade head`, then verify the warehouse holds the contracted columns."""
     from pipelines.contract import upgrade
+
+    export_settings_from_variables()
 
     upgrade.upgrade()
     warehouse = upgrade.check_warehouse()
     return warehouse.describe()
 
 
-def load_raw(pipeline_name: str) -> dict[str, Any]:
+def load_raw(pipeline_name: str, *, full_refresh: bool = False) -> dict[str, Any]:
     """Run one registered pipeline in this task's process, through the run driver.
 
     The contract was upgraded by this DAG run's `upgrade_contract` task, so the run does
@@ -69,21 +95,27 @@ def load_raw(pipeline_name: str) -> dict[str, Any]:
     filters the task's log handlers itself: `dag.test()` runs tasks under a logging
     setup that masks nothing, and a secret is masked from the moment it is known.
     """
+    from airflow.sdk.exceptions import AirflowFailException
     from airflow.sdk.log import mask_secret
 
-    from pipelines.core.errors import describe_error
+    from pipelines.core.errors import EXIT_SETTINGS, describe_error
     from pipelines.core.redaction import redactor, register_secrets
     from pipelines.runner import run_pipeline
     from pipelines.runner.summary import rows_this_run
 
     spec = by_name(pipeline_name)
+    export_settings_from_variables()
     redactor.subscribe(mask_secret)
     redactor.install()
     register_secrets(spec.secret_keys)
     try:
-        result = run_pipeline(spec, progress="log", upgrade_contract=False)
+        result = run_pipeline(
+            spec, progress="log", upgrade_contract=False, full_refresh=full_refresh
+        )
     except Exception as error:  # the entry scripts' message: names the setting or the record
-        message, _ = describe_error(error)
+        message, code = describe_error(error)
+        if code == EXIT_SETTINGS:  # missing or refused setting: retrying cannot help
+            raise AirflowFailException(f"{spec.name}: {message}") from None
         raise RuntimeError(f"{spec.name}: {message}") from None
     return {
         "pipeline": spec.name,
@@ -93,8 +125,11 @@ def load_raw(pipeline_name: str) -> dict[str, Any]:
     }
 
 
-def raw_load_tasks(pipeline_name: str) -> None:
-    """Inside a @dag: `upgrade_contract` -> `load`, the load emitting the raw dataset's asset."""
+def raw_load_tasks(pipeline_name: str, *, full_refresh: bool = False) -> None:
+    """Inside a @dag: `upgrade_contract` -> `load`, the load emitting the raw dataset's asset.
+
+    `full_refresh`: the load wipes the pipeline's raw tables and state first, then reloads.
+    """
     dataset = by_name(pipeline_name).dataset
 
     @task(pool=WAREHOUSE_POOL)
@@ -103,6 +138,6 @@ def raw_load_tasks(pipeline_name: str) -> None:
 
     @task(pool=WAREHOUSE_POOL, outlets=[RAW_ASSETS[dataset]])
     def load() -> dict:
-        return load_raw(pipeline_name)
+        return load_raw(pipeline_name, full_refresh=full_refresh)
 
     upgrade_contract() >> load()

@@ -43,6 +43,25 @@ def test_dbt_dag_renders_models_and_tests_from_the_manifest(dag_bag, dbt_manifes
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and node["package_name"] == "personal_reporting"
     }
-    tasks = {task.task_id for task in dag_bag.dags[DBT_DAG].tasks}
-    assert models and {f"{model}.run" for model in models} <= tasks
-    assert "habit_streaks.test" in tasks
+    dag = dag_bag.dags[DBT_DAG]
+    tasks = {task.task_id: task for task in dag.tasks}
+    # one watcher task per model, fed by the one `dbt build` of the producer
+    assert models and {f"{model}_run" for model in models} <= set(tasks)
+    producer = tasks["dbt_producer_watcher"]
+    assert {tasks[f"{model}_run"].producer_task_id for model in models} == {producer.task_id}
+    # the data tests run once, after every model exists
+    tests = tasks["personal_test"]
+    assert {f"{model}_run" for model in models} <= tests.get_flat_relative_ids(upstream=True)
+
+
+def test_dbt_dag_ends_by_rendering_the_report(dag_bag):
+    dag = dag_bag.dags[DBT_DAG]
+    [last] = dag.leaves
+    assert last.task_id == "render_report"
+    assert [(asset.name, asset.uri) for asset in last.outlets] == [
+        ("personal_report", "report://personal/personal_report")
+    ]
+    # after every model and test: each dbt task is upstream of it
+    assert {task.task_id for task in dag.tasks} - {last.task_id} <= last.get_flat_relative_ids(
+        upstream=True
+    )

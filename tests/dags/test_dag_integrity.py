@@ -14,7 +14,7 @@ DAG_NAME = re.compile(
     r"^(?P<layer>raw|transform)_(?P<source>[a-z0-9]+(?:_[a-z0-9]+)*)"
     r"__(?P<entity>[a-z0-9]+(?:_[a-z0-9]+)*)__(?P<refresh>incremental|full_refresh|build)$"
 )
-SHARED_MODULES = {"common.py"}
+SHARED_MODULES = {"common.py", "variables.py"}
 DAG_FILES = sorted(
     path
     for path in DAGS_FOLDER.rglob("*.py")
@@ -24,6 +24,9 @@ EXPECTED_DAGS = {
     "raw_notion__habits__incremental",
     "raw_hubspot__crm__incremental",
     "raw_google__contacts__incremental",
+    "raw_notion__habits__full_refresh",
+    "raw_hubspot__crm__full_refresh",
+    "raw_google__contacts__full_refresh",
     "transform_personal__marts__build",
 }
 
@@ -49,4 +52,7 @@ def test_dag_file_declares_one_conventional_dag(dag_bag, dag_file: Path):
     for task in dag.tasks:
         assert task.owner == dag_file.parent.name, f"{task.task_id} has owner {task.owner}"
         assert task.retries >= 1, f"{task.task_id} has no retries"
-        assert task.pool == "warehouse_writer", f"{task.task_id} writes outside the pool"
+        if getattr(task, "producer_task_id", None):  # the dbt DAG's per-model watchers
+            assert task.pool == "dbt_watchers", f"{task.task_id} is outside its pool"
+        else:
+            assert task.pool == "warehouse_writer", f"{task.task_id} writes outside the pool"

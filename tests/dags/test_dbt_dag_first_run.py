@@ -46,6 +46,7 @@ def test_the_dbt_dag_succeeds_on_its_first_run(
         timeout=900,
     )
 
+    print(done.stdout[-8000:], done.stderr[-8000:])  # shown by pytest when the test fails
     assert done.returncode == 0, done.stderr[-5000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     failed = {task: state for task, state in result["tasks"].items() if state != "success"}

@@ -39,7 +39,7 @@ def test_notion_dag_loads_the_sandbox_into_duckdb(tmp_path, pipeline_env):
     assert counts["daily_habits"] > 300 and counts["weekly_habits"] > 40
     # the contract task ran first: Alembic's version table sits beside the raw datasets
     assert pipeline_env.query("select count(*) from raw_contract.alembic_version")[0][0] == 1
-    with sqlite3.connect(home / "airflow.db") as metadata:
+    with sqlite3.connect(home / "var" / "airflow.db") as metadata:
         events = metadata.execute(
             "select asset.uri from asset_event join asset on asset.id = asset_event.asset_id"
         ).fetchall()

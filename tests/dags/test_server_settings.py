@@ -85,3 +85,34 @@ def test_production_is_detected_without_the_flag(marker: dict[str, str]):
 def test_local_mode_needs_no_secrets():
     done = server({}, "--check")
     assert (done.returncode, done.stdout.strip()) == (0, "script/server: settings OK (local)")
+
+
+def test_fernet_key_rotation_is_accepted():
+    """`new,old` while rotating: both must be Fernet keys, and neither is printed."""
+    old = "pQ8wVhR6m1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7Q="
+    rotating = {**VALID, "AIRFLOW__CORE__FERNET_KEY": f"{VALID['AIRFLOW__CORE__FERNET_KEY']},{old}"}
+    assert server(rotating, "--production", "--check").returncode == 0
+    broken = {**VALID, "AIRFLOW__CORE__FERNET_KEY": f"{VALID['AIRFLOW__CORE__FERNET_KEY']},old-key"}
+    done = server(broken, "--production", "--check")
+    assert done.returncode == 1 and "not a Fernet key" in done.stderr
+    assert "old-key" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("destination", "target"),
+    [("bigquery", None), (None, "bigquery"), ("duckdb", "bigquery"), ("bigquery", "duckdb")],
+)
+def test_destination_and_dbt_target_must_agree(destination: str | None, target: str | None):
+    settings = dict(VALID)
+    if destination:
+        settings["DESTINATION_TYPE"] = destination
+    if target:
+        settings["DBT_TARGET"] = target
+    done = server(settings, "--production", "--check")
+    assert done.returncode == 1
+    assert "DESTINATION_TYPE" in done.stderr and "DBT_TARGET" in done.stderr
+
+
+def test_agreeing_bigquery_destination_and_target_pass():
+    settings = {**VALID, "DESTINATION_TYPE": "bigquery", "DBT_TARGET": "bigquery"}
+    assert server(settings, "--production", "--check").returncode == 0

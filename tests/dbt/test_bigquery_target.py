@@ -19,10 +19,15 @@ from tests.dbt.conftest import DbtRun, run_dbt
 
 PROJECT_ID = "personal-reporting-offline"
 # Habit columns given, so compiling needs no look at the warehouse.
+# The raw columns the models would read from the warehouse (compiling asks nothing of it).
 HABIT_COLUMNS = (
     "{notion_habit_columns: {"
     "daily_habits: {checkbox: [meditated, workout], number: [sleep_hours]}, "
-    "weekly_habits: {checkbox: [long_run], number: [deep_work_hours]}}}"
+    "weekly_habits: {checkbox: [long_run], number: [deep_work_hours]}}, "
+    "raw_column_names: {"
+    "raw_hubspot.contacts: [email, firstname, lastname, phone, company, jobtitle], "
+    "raw_hubspot.companies: [name, domain, industry, city, numberofemployees], "
+    "raw_hubspot.engagements: [hs_timestamp, hs_call_title, hs_note_body, hs_call_duration]}}"
 )
 
 # Text that is DuckDB's dialect and not BigQuery's: `::` casts, JSON and list functions,
@@ -99,7 +104,7 @@ def test_parse_for_bigquery_reads_raw_datasets_of_the_project(bigquery: BigQuery
     assert {schema for _, schema, _ in sources} == {"raw_notion", "raw_hubspot", "raw_google"}
     assert {database for database, _, _ in sources} == {PROJECT_ID}
     models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
-    assert len(models) == 15
+    assert len(models) == 16
     assert {m["schema"] for m in models} == {
         "analytics_staging",
         "analytics_intermediate",
@@ -128,7 +133,7 @@ def test_models_compile_to_bigquery_sql(bigquery: BigQueryProject) -> None:
         for path in (bigquery.compile.target / "compiled").rglob("*.sql")
         if not path.parent.name.endswith(".yml")  # data tests sit under their YAML file
     }
-    assert len(compiled) == 15
+    assert len(compiled) == 16
     for name, sql in compiled.items():
         sqlglot.parse_one(sql, read="bigquery")  # raises on SQL BigQuery cannot read
         assert f"`{PROJECT_ID}`." in sql, name
@@ -142,7 +147,10 @@ def test_models_compile_to_bigquery_sql(bigquery: BigQueryProject) -> None:
         "json_value(phone_item, '$.canonical_form')"
         in compiled["int_contact_identifiers_normalised"]
     )
-    assert "date_trunc(period_start, isoweek)" in compiled["habit_completion"]
+    assert (
+        "date_sub(period_start, interval mod(extract(dayofweek from period_start) + 5, 7) day)"
+        in compiled["habit_completion"]
+    )
     assert "date(engagements.occurred_at, 'UTC')" in compiled["engagements"]
     assert "`raw_notion`.`daily_habits`" in compiled["stg_notion__habits"]
     assert "`date`" in compiled["stg_notion__habits"]

@@ -10,3 +10,17 @@
 {% macro bigquery__type_double() -%}
     float64
 {%- endmacro %}
+
+{#- An instant with its time zone, as the loads write API timestamps: `timestamptz` on DuckDB
+    (dbt's type_timestamp() is the zone-less `timestamp` there), `timestamp` on BigQuery. -#}
+{% macro type_timestamp_tz() -%}
+    {{ return(adapter.dispatch('type_timestamp_tz', 'personal_reporting')()) }}
+{%- endmacro %}
+
+{% macro default__type_timestamp_tz() -%}
+    timestamp with time zone
+{%- endmacro %}
+
+{% macro bigquery__type_timestamp_tz() -%}
+    timestamp
+{%- endmacro %}

@@ -1,3 +1,5 @@
+{%- set present = raw_column_names(source('hubspot', 'companies')) -%}
+
 with
 
 source as (
@@ -7,12 +9,12 @@ source as (
 renamed as (
     select
         cast(id as {{ dbt.type_string() }}) as company_id,
-        name as company_name,
-        domain,
-        industry,
-        city,
-        cast(numberofemployees as {{ dbt.type_int() }}) as employee_count,
-        relationship_tier,
+        {{ hubspot_property(present, 'name') }} as company_name,
+        {{ hubspot_property(present, 'domain') }} as domain,
+        {{ hubspot_property(present, 'industry') }} as industry,
+        {{ hubspot_property(present, 'city') }} as city,
+        cast({{ hubspot_property(present, 'numberofemployees') }} as {{ dbt.type_int() }}) as employee_count,
+        {{ hubspot_property(present, 'relationship_tier') }} as relationship_tier,
         created_at,
         updated_at
     from source

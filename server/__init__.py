@@ -1,0 +1,1 @@
+"""What script/server runs before Airflow's processes start (accounts, settings checks)."""
