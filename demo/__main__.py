@@ -70,7 +70,7 @@ def sample_changes(sandbox: Sandbox) -> list[str]:
     return changes
 
 
-def build_dbt(env: dict[str, str]) -> int:
+def build_dbt(env: dict[str, str], target: str = "duckdb") -> int:
     dbt = Path(sys.executable).parent / "dbt"
     command = [
         str(dbt),
@@ -81,9 +81,9 @@ def build_dbt(env: dict[str, str]) -> int:
         "--profiles-dir",
         str(DBT_PROJECT),
         "--target",
-        "duckdb",
+        target,
     ]
-    print(f"\n==> dbt build ({shown(DBT_PROJECT)})", flush=True)
+    print(f"\n==> dbt build --target {target} ({shown(DBT_PROJECT)})", flush=True)
     code = subprocess.run(command, env=env, check=False).returncode
     results = DBT_PROJECT / "target" / "run_results.json"
     if results.exists():

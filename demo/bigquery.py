@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from contextlib import suppress
 from pathlib import Path
 
-from demo.__main__ import DBT_PROJECT, DEMO_DIR, run_pipeline, sample_changes
+from demo.__main__ import DEMO_DIR, build_dbt, run_pipeline, sample_changes
 from pipelines.core.paths import PROJECT_ROOT
 from pipelines.registry import PIPELINES
 from sandbox import Sandbox
@@ -39,7 +41,17 @@ def answers(url: str) -> bool:
         return False
 
 
-def start_emulator(log: Path) -> tuple[subprocess.Popen, str]:
+class EmulatorDidNotStart(RuntimeError):
+    """The emulator exited, or did not answer in time; its log says why."""
+
+
+def start_emulator(
+    log: Path, project: str = PROJECT, timeout: float = 600.0
+) -> tuple[subprocess.Popen, str]:
+    """Start script/bigquery-emulator on free ports; its process and base URL once it answers.
+
+    The first start also builds the emulator's own environment, hence the long timeout.
+    """
     port = free_port()
     host = f"http://127.0.0.1:{port}"
     with log.open("wb") as output:
@@ -52,13 +64,18 @@ def start_emulator(log: Path) -> tuple[subprocess.Popen, str]:
             ],
             stdout=output,
             stderr=subprocess.STDOUT,
+            env={**os.environ, "BIGQUERY_EMULATOR_PROJECT": project},
             start_new_session=True,
         )
-    while not answers(f"{host}/bigquery/v2/projects/{PROJECT}/datasets"):
+    deadline = time.monotonic() + timeout
+    while not answers(f"{host}/bigquery/v2/projects/{project}/datasets"):
+        if process.poll() is not None:
+            raise EmulatorDidNotStart(f"the BigQuery emulator exited ({process.returncode})")
+        if time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise EmulatorDidNotStart(f"the BigQuery emulator did not answer on {host}")
         with suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=0.2)
-        if process.returncode is not None:
-            raise SystemExit(f"the BigQuery emulator did not start; see {log}")
+            process.wait(timeout=0.2)  # an exit, or a moment before asking again
     return process, host
 
 
@@ -68,7 +85,11 @@ def run_on_emulator(keep: bool) -> int:
         shutil.rmtree(target)
     target.mkdir(parents=True, exist_ok=True)
     print("==> Starting the BigQuery emulator (script/bigquery-emulator)", flush=True)
-    process, host = start_emulator(target / "emulator.log")
+    try:
+        process, host = start_emulator(target / "emulator.log")
+    except EmulatorDidNotStart as error:
+        print(f"error: {error}; see {target / 'emulator.log'}", file=sys.stderr)
+        return 1
     try:
         with Sandbox(port=0) as sandbox:
             os.environ.update(
@@ -96,23 +117,7 @@ def run_on_emulator(keep: bool) -> int:
                     if loaded is None:
                         return 1
                     print("    " + ", ".join(f"{t}: {n}" for t, n in loaded.items()))
-            dbt = Path(sys.executable).parent / "dbt"
-            print("\n==> dbt build --target bigquery", flush=True)
-            code = subprocess.run(
-                [
-                    str(dbt),
-                    "--quiet",
-                    "build",
-                    "--project-dir",
-                    str(DBT_PROJECT),
-                    "--profiles-dir",
-                    str(DBT_PROJECT),
-                    "--target",
-                    "bigquery",
-                ],
-                env=os.environ.copy(),
-                check=False,
-            ).returncode
+            code = build_dbt(os.environ.copy(), target="bigquery")
             if code != 0:
                 print("dbt build failed: see the output above.", file=sys.stderr)
                 return 1

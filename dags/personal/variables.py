@@ -62,10 +62,15 @@ SETTINGS: tuple[str, ...] = (
 def export_settings_from_variables(context: Any = None) -> list[str]:
     """Copy each setting the environment leaves unset from its Variable; return their names.
 
-    Usable as an operator's `pre_execute` hook (hence the unused `context`).
+    Usable as an operator's `pre_execute` hook. The dbt DAG's per-model watchers skip it on
+    their first try: they only read the producer's progress (a retry runs dbt itself).
     """
     from airflow.sdk import Variable
     from airflow.sdk.log import mask_secret
+
+    watcher = context is not None and getattr(context["task"], "producer_task_id", None)
+    if watcher and context["ti"].try_number <= 1:
+        return []
 
     exported = []
     for name in SETTINGS:

@@ -7,20 +7,16 @@ The emulator must start: a test that needs it fails, never skips, when it does n
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from pipelines.core.paths import PROJECT_ROOT
+from demo.bigquery import EmulatorDidNotStart, start_emulator
 from sandbox import Sandbox
 from sandbox.google_people.oauth import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
 from tests.utils import PipelineEnv
@@ -30,54 +26,21 @@ EMULATOR_PROJECT = "local"
 START_TIMEOUT_SECONDS = 600.0
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass(frozen=True)
 class Emulator:
     host: str  # what BIGQUERY_EMULATOR_HOST is set to
     project: str = EMULATOR_PROJECT
 
 
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="session")
 def bigquery_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    port, grpc_port = free_port(), free_port()
+    """script/bigquery-emulator, started as the demo starts it."""
     log = tmp_path_factory.mktemp("bigquery-emulator") / "emulator.log"
-    host = f"http://127.0.0.1:{port}"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                str(PROJECT_ROOT / "script" / "bigquery-emulator"),
-                "start",
-                str(port),
-                str(grpc_port),
-            ],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "BIGQUERY_EMULATOR_PROJECT": EMULATOR_PROJECT},
-            start_new_session=True,
-        )
     try:
-        ready_url = f"{host}/bigquery/v2/projects/{EMULATOR_PROJECT}/datasets"
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while not answers(ready_url):
-            if process.poll() is not None:
-                pytest.fail(f"the BigQuery emulator exited ({process.returncode}):\n{tail(log)}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the BigQuery emulator did not answer on {host}:\n{tail(log)}")
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=0.2)  # an exit, or a moment before asking again
+        process, host = start_emulator(log, EMULATOR_PROJECT, START_TIMEOUT_SECONDS)
+    except EmulatorDidNotStart as error:
+        pytest.fail(f"{error}:\n{tail(log)}")
+    try:
         yield Emulator(host)
     finally:
         if process.poll() is None:
